@@ -1,0 +1,154 @@
+package dev.natter.chat;
+
+import dev.natter.chat.internal.client.DefaultChatClient;
+import dev.natter.chat.spi.ClientTransport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * A chat client: one connection to a server, one session.
+ *
+ * <pre>{@code
+ * try (ChatClient alice = ChatClient.builder(transport).name("alice").listener(listener).build()) {
+ *   alice.connect().join();
+ *   alice.join("general").join();
+ *   alice.send("general", "hi all").join();
+ * }
+ * }</pre>
+ *
+ * <p>Every request returns a {@link CompletableFuture} that completes with the server's answer or fails
+ * with a {@link ChatException} carrying the protocol's error code; {@link ChatStatus.Code#UNAVAILABLE}
+ * when the client is not connected, closed, or lost the connection before the answer. Futures complete
+ * on the builder's callback executor, never on the connection's delivery thread, so chaining another
+ * request onto one is safe.
+ *
+ * <p>Events go to the {@link ChatListener}; see there for threading. The client is thread-safe. After
+ * {@link #close()} every request fails at once.
+ */
+public interface ChatClient extends AutoCloseable {
+
+  /** Starts building a client on a transport. */
+  static Builder builder(ClientTransport transport) {
+    return new Builder(transport);
+  }
+
+  /**
+   * Opens the connection and starts the session with {@code hello}. Completes with the server's
+   * {@code welcome}; fails with its error ({@code name_taken}, {@code auth_failed}, ...) or when the
+   * transport cannot connect. May be called once.
+   */
+  CompletableFuture<Welcome> connect();
+
+  /** Joins a room (creating it when it does not exist) and returns its latest messages and members. */
+  CompletableFuture<JoinResult> join(String room);
+
+  /**
+   * Joins a room, recovering what came after {@code since}. The listener's
+   * {@link ChatListener#onRecovery} reports whether nothing was missed.
+   */
+  CompletableFuture<JoinResult> join(String room, Cursor since);
+
+  /** Leaves a room. */
+  CompletableFuture<Void> leave(String room);
+
+  /**
+   * Sends a message to a room the client joined. Each send carries a fresh idempotency key ({@code cid}),
+   * which the message carries too.
+   */
+  CompletableFuture<SendReceipt> send(String room, String text);
+
+  /** Sends a direct message to a user, by id. */
+  CompletableFuture<SendReceipt> sendDirect(String userId, String text);
+
+  /** Reads a page of a room's history. */
+  CompletableFuture<HistoryPage> history(String room, PageRequest page);
+
+  /** Lists the server's rooms, direct rooms excepted. */
+  CompletableFuture<List<RoomInfo>> rooms();
+
+  /** Lists a room's members. */
+  CompletableFuture<List<User>> members(String room);
+
+  /** The server's {@code welcome}, or {@code null} before the session started. */
+  Welcome welcome();
+
+  /**
+   * Closes the connection normally (1000), which ends the session at once: others see the user leave.
+   * Pending requests fail with {@link ChatStatus.Code#UNAVAILABLE}. Idempotent.
+   */
+  @Override
+  void close();
+
+  /** Builds a {@link ChatClient}. Not thread-safe. */
+  final class Builder {
+    private final ClientTransport transport;
+    private String name;
+    private String token;
+    private String resume;
+    private ChatListener listener = new ChatListener() {};
+    private Executor callbackExecutor;
+    private Duration requestTimeout = Duration.ofSeconds(30);
+
+    private Builder(ClientTransport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    /** The name to ask for. Required unless a token says who the user is. */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** A token for the server's authenticator. A secret: it is never logged. */
+    public Builder token(String token) {
+      this.token = Objects.requireNonNull(token, "token");
+      return this;
+    }
+
+    /** An earlier {@link Welcome#session()} token, to take that session over if it still lives. */
+    public Builder resume(String sessionToken) {
+      this.resume = Objects.requireNonNull(sessionToken, "sessionToken");
+      return this;
+    }
+
+    /** Receives events. Default: none. */
+    public Builder listener(ChatListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Where futures complete. Default: {@link java.util.concurrent.ForkJoinPool#commonPool()}.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** How long a request waits for its answer before failing with {@code unavailable}. Default 30 s. */
+    public Builder requestTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("requestTimeout must be positive");
+      }
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Returns the client, not yet connected.
+     *
+     * @throws IllegalStateException when neither a name nor a token was given
+     */
+    public ChatClient build() {
+      if (name == null && token == null) {
+        throw new IllegalStateException("a client needs a name or a token");
+      }
+      return new DefaultChatClient(
+          transport, name, token, resume, listener, callbackExecutor, requestTimeout);
+    }
+  }
+}

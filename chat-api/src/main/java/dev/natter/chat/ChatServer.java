@@ -1,0 +1,179 @@
+package dev.natter.chat;
+
+import dev.natter.chat.internal.engine.ChatEngine;
+import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.spi.ServerTransport;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * A chat server: rooms, presence, ordered delivery, history and limits, on any transport.
+ *
+ * <pre>{@code
+ * try (ChatServer server = ChatServer.builder(transport)
+ *     .historyStore(HistoryStore.inMemory())
+ *     .build()
+ *     .start()) {
+ *   server.post("general", "welcome!");
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycle, as {@link java.util.concurrent.ExecutorService}: {@link #start()} once;
+ * {@link #shutdown()} stops accepting connections and closes every open one with 1001 after its queued
+ * frames; {@link #awaitTermination} waits for that; {@link #close()} does both, bounded by the builder's
+ * shutdown timeout, then releases the transport, the store and the threads it created. Operations after
+ * shutdown fail with {@link ChatStatus.Code#UNAVAILABLE}.
+ *
+ * <p>Thread-safe.
+ */
+public interface ChatServer extends AutoCloseable {
+
+  /** Starts building a server on a transport. */
+  static Builder builder(ServerTransport transport) {
+    return new Builder(transport);
+  }
+
+  /**
+   * Starts the transport; clients may connect once this returns.
+   *
+   * @return this server
+   * @throws IOException when the transport cannot start
+   * @throws IllegalStateException when already started or shut down
+   */
+  ChatServer start() throws IOException;
+
+  /**
+   * Starts a graceful shutdown and returns at once: no new connections; open ones closed with 1001 once
+   * their queued frames are written. Sessions end without presence events. Idempotent.
+   */
+  void shutdown();
+
+  /** Waits until every connection closed and everything was released, or the timeout passed. */
+  boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+  /** Whether {@link #shutdown()} or {@link #close()} was called. */
+  boolean isShutdown();
+
+  /** Whether shutdown finished. */
+  boolean isTerminated();
+
+  /** Shuts down and waits for it, bounded by the builder's shutdown timeout. Idempotent. */
+  @Override
+  void close();
+
+  /**
+   * Posts a message to a room as {@link User#SYSTEM}, stored and delivered like any other. The room is
+   * created when it does not exist yet.
+   *
+   * @return the stored message; fails with {@link ChatException} for a bad room name or text
+   */
+  CompletableFuture<ChatMessage> post(String room, String text);
+
+  /** The rooms, direct rooms excepted, with their member counts, sorted by name. */
+  List<RoomInfo> rooms();
+
+  /** A room's members, sorted by id; empty for an unknown room. */
+  List<User> members(String room);
+
+  /** The users with at least one open connection, sorted by id. */
+  List<User> onlineUsers();
+
+  /**
+   * Builds a {@link ChatServer}. Every setting has a sensible default; only the transport is required.
+   * Not thread-safe.
+   */
+  final class Builder {
+    private final ServerTransport transport;
+    private HistoryStore historyStore;
+    private Authenticator authenticator = Authenticator.anonymous();
+    private Limits limits = Limits.defaults();
+    private Clock clock = Clock.systemUTC();
+    private Executor executor;
+    private ChatServerListener listener = new ChatServerListener() {};
+    private Duration shutdownTimeout = Duration.ofSeconds(5);
+
+    private Builder(ServerTransport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    /**
+     * Where history is kept; the server closes it when it closes. Default: a new
+     * {@link HistoryStore#inMemory()}.
+     */
+    public Builder historyStore(HistoryStore historyStore) {
+      this.historyStore = Objects.requireNonNull(historyStore, "historyStore");
+      return this;
+    }
+
+    /** Who clients are. Default: {@link Authenticator#anonymous()}, anyone may use any free name. */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** The limits, replacing all of them. Default: {@link Limits#defaults()}. */
+    public Builder limits(Limits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * How long a user whose connection was lost stays in their rooms before others see them leave.
+     * Shorthand for changing {@link Limits#presenceGrace()} of the limits set so far. Default: 5 s.
+     */
+    public Builder presenceGrace(Duration presenceGrace) {
+      this.limits = limits.toBuilder().presenceGrace(presenceGrace).build();
+      return this;
+    }
+
+    /** The clock that stamps messages and refills rate limits. Default: the system clock in UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Where the engine's work runs (handling frames, storing, fanning out). The server never shuts down
+     * an executor it was given. Default: a pool of daemon threads the server creates and shuts down.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Observes messages and presence. Default: none. */
+    public Builder listener(ChatServerListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** How long {@link ChatServer#close()} waits for connections to flush. Default: 5 s. */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+      if (shutdownTimeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must not be negative");
+      }
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    /** Returns the server, not yet started. */
+    public ChatServer build() {
+      return new ChatEngine(
+          transport,
+          historyStore != null ? historyStore : HistoryStore.inMemory(),
+          authenticator,
+          limits,
+          clock,
+          executor,
+          listener,
+          shutdownTimeout);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.natter.chat.internal;
+
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared executor, without holding a thread while
+ * idle. Like gRPC's {@code SerializingExecutor}: it gives each connection its own ordered lane on a
+ * common pool.
+ */
+public final class SerialExecutor implements Executor {
+  private static final System.Logger LOG = System.getLogger(SerialExecutor.class.getName());
+
+  private final Executor delegate;
+  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+
+  public SerialExecutor(Executor delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    tasks.add(Objects.requireNonNull(task, "task"));
+    schedule();
+  }
+
+  private void schedule() {
+    if (scheduled.compareAndSet(false, true)) {
+      try {
+        delegate.execute(this::drain);
+      } catch (RuntimeException e) {
+        scheduled.set(false);
+        throw e;
+      }
+    }
+  }
+
+  private void drain() {
+    try {
+      Runnable task;
+      while ((task = tasks.poll()) != null) {
+        try {
+          task.run();
+        } catch (RuntimeException | Error e) {
+          LOG.log(System.Logger.Level.ERROR, "task failed in a serial lane", e);
+        }
+      }
+    } finally {
+      scheduled.set(false);
+      // A task may have arrived after the last poll but before the flag was cleared.
+      if (!tasks.isEmpty()) {
+        schedule();
+      }
+    }
+  }
+}

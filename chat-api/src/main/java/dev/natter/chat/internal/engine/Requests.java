@@ -1,0 +1,331 @@
+package dev.natter.chat.internal.engine;
+
+import dev.natter.chat.ChatException;
+import dev.natter.chat.ChatMessage;
+import dev.natter.chat.ChatStatus;
+import dev.natter.chat.ChatStatus.Code;
+import dev.natter.chat.HistoryPage;
+import dev.natter.chat.Limits;
+import dev.natter.chat.PageRequest;
+import dev.natter.chat.Presence;
+import dev.natter.chat.Rooms;
+import dev.natter.chat.User;
+import dev.natter.chat.spi.ClientFrame;
+import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.spi.ServerFrame;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The requests of a started session: join, leave, send, history, rooms, members, ping. Each runs on its
+ * connection's lane and either returns the reply, or sends it itself and returns {@code null} (when it
+ * must go out under a room's lock, or later). Checks run in the order PROTOCOL.md gives, and a refused
+ * request changes nothing.
+ */
+final class Requests {
+  private final HistoryStore store;
+  private final SessionRegistry sessions;
+  private final RoomRegistry rooms;
+  private final IdempotencyCache idempotency;
+  private final Limits limits;
+  private final Clock clock;
+  private final Ids ids;
+
+  Requests(
+      HistoryStore store,
+      SessionRegistry sessions,
+      RoomRegistry rooms,
+      IdempotencyCache idempotency,
+      Limits limits,
+      Clock clock,
+      Ids ids) {
+    this.store = store;
+    this.sessions = sessions;
+    this.rooms = rooms;
+    this.idempotency = idempotency;
+    this.limits = limits;
+    this.clock = clock;
+    this.ids = ids;
+  }
+
+  ServerFrame handle(Connection connection, Session session, ClientFrame frame) {
+    if (frame instanceof ClientFrame.Send send) {
+      return send(connection, session, send);
+    } else if (frame instanceof ClientFrame.Join join) {
+      return join(connection, session, join);
+    } else if (frame instanceof ClientFrame.Leave leave) {
+      return leave(session, leave);
+    } else if (frame instanceof ClientFrame.History history) {
+      return history(session, history);
+    } else if (frame instanceof ClientFrame.ListRooms list) {
+      return new ServerFrame.RoomsReply(list.id(), rooms.list());
+    } else if (frame instanceof ClientFrame.ListMembers list) {
+      return members(session, list);
+    } else if (frame instanceof ClientFrame.Ping ping) {
+      return new ServerFrame.Pong(ping.id());
+    } else if (frame instanceof ClientFrame.Malformed malformed) {
+      throw Connection.badRequest(malformed.problem());
+    }
+    throw Connection.badRequest("unexpected frame: " + frame.getClass().getSimpleName());
+  }
+
+  // ---- join and leave ----
+
+  private ServerFrame join(Connection connection, Session session, ClientFrame.Join join) {
+    String name = required(join.room(), "room");
+    int limit = pageLimit(join.limit());
+    if ((join.sinceSeq() == null) != (join.sinceEpoch() == null)) {
+      throw Connection.badRequest("since needs both seq and epoch");
+    }
+    if (join.sinceSeq() != null && join.sinceSeq() < 0) {
+      throw Connection.badRequest("since.seq must not be negative");
+    }
+    List<User> directUsers = checkReadable(session, name, false);
+    Room room = rooms.room(name);
+    room.lock.lock();
+    try {
+      HistoryStore.LogState log = store.state(name);
+      Boolean recovered = null;
+      HistoryPage page;
+      if (join.sinceSeq() != null) {
+        long since = join.sinceSeq();
+        recovered = join.sinceEpoch().equals(log.epoch())
+            && since <= log.latestSeq()
+            && since + 1 >= log.firstSeq();
+        page = store.read(name, recovered ? PageRequest.after(since, limit) : PageRequest.latest(limit));
+      } else {
+        page = store.read(name, PageRequest.latest(limit));
+      }
+      List<User> members;
+      if (directUsers != null) {
+        members = directUsers;
+      } else {
+        session.rooms.add(name);
+        if (room.add(session)) {
+          rooms.announce(room, Presence.join(name, session.user));
+        }
+        members = room.members();
+      }
+      // Sent under the lock, so no live message of this room can overtake it.
+      connection.send(new ServerFrame.Joined(join.id(), name, log.epoch(), log.latestSeq(), members,
+          page.messages(), page.more(), recovered));
+      return null;
+    } finally {
+      room.lock.unlock();
+    }
+  }
+
+  private ServerFrame leave(Session session, ClientFrame.Leave leave) {
+    String name = required(leave.room(), "room");
+    if (!session.rooms.contains(name)) {
+      throw notMember(name);
+    }
+    rooms.leave(session, name, Presence.Reason.LEFT);
+    return new ServerFrame.Ok(leave.id());
+  }
+
+  // ---- send ----
+
+  private ServerFrame send(Connection connection, Session session, ClientFrame.Send send) {
+    User me = session.user;
+    // 1. shape
+    if ((send.room() == null) == (send.to() == null)) {
+      throw Connection.badRequest("send needs either room or to");
+    }
+    if (send.text() == null || send.text().isBlank()) {
+      throw Connection.badRequest("text must not be blank");
+    }
+    if (send.cid() != null && (send.cid().isEmpty() || send.cid().length() > 64)) {
+      throw Connection.badRequest("cid must be 1 to 64 characters");
+    }
+    if (me.id().equals(send.to())) {
+      throw Connection.badRequest("cannot send a direct message to yourself");
+    }
+    // 2. a duplicate cid gets the first send's answer and takes no token
+    long now = clock.millis();
+    if (send.cid() != null) {
+      CompletableFuture<ChatMessage> first = idempotency.lookup(me.id(), send.cid(), now);
+      if (first != null) {
+        return answerWith(connection, send.id(), first);
+      }
+    }
+    // 3. rate
+    connection.takeSendToken(now);
+    // 4. membership and rights
+    String room;
+    User to = null;
+    if (send.to() != null) {
+      to = knownUser(send.to());
+      room = Rooms.direct(me.id(), to.id());
+    } else if (Rooms.isDirect(send.room())) {
+      List<User> pair = directPair(me, send.room());
+      room = send.room();
+      to = pair.get(0).id().equals(me.id()) ? pair.get(1) : pair.get(0);
+    } else {
+      room = send.room();
+      if (!session.rooms.contains(room)) {
+        throw notMember(room);
+      }
+    }
+    // 5. length
+    checkLength(send.text());
+    if (send.cid() != null) {
+      CompletableFuture<ChatMessage> first = idempotency.claim(me.id(), send.cid(), now);
+      if (first != null) {
+        return answerWith(connection, send.id(), first);
+      }
+    }
+    ChatMessage stored;
+    try {
+      stored = publish(room, me, to, send.text(), send.cid());
+    } catch (RuntimeException e) {
+      if (send.cid() != null) {
+        idempotency.failed(me.id(), send.cid(), e);
+      }
+      throw e;
+    }
+    if (send.cid() != null) {
+      idempotency.completed(me.id(), send.cid(), stored);
+    }
+    connection.sendAccepted();
+    return sendOk(send.id(), stored);
+  }
+
+  /** Stores and delivers a message; a store failure becomes {@code internal}. */
+  ChatMessage publish(String room, User from, User to, String text, String cid) {
+    Instant ts = Instant.ofEpochMilli(clock.millis());
+    HistoryStore.NewMessage message =
+        new HistoryStore.NewMessage(room, ids.messageId(ts.toEpochMilli()), from, to, text, ts, cid);
+    try {
+      return rooms.publish(message);
+    } catch (ChatException e) {
+      throw e.code() == Code.INTERNAL ? e : internal(e);
+    } catch (RuntimeException e) {
+      throw internal(e);
+    }
+  }
+
+  /** Checks a text is not blank and not too long. */
+  void checkText(String text) {
+    if (text == null || text.isBlank()) {
+      throw Connection.badRequest("text must not be blank");
+    }
+    checkLength(text);
+  }
+
+  private void checkLength(String text) {
+    if (text.codePointCount(0, text.length()) > limits.maxTextChars()) {
+      throw ChatStatus.of(Code.TOO_LARGE, "text is longer than " + limits.maxTextChars() + " characters")
+          .asException();
+    }
+  }
+
+  private ServerFrame answerWith(Connection connection, String id, CompletableFuture<ChatMessage> first) {
+    if (first.isDone() && !first.isCompletedExceptionally()) {
+      return sendOk(id, first.join());
+    }
+    first.whenComplete((message, error) -> connection.send(error == null
+        ? sendOk(id, message)
+        : new ServerFrame.ErrorReply(id, ChatStatus.of(Code.INTERNAL, "the first send failed"))));
+    return null;
+  }
+
+  private static ServerFrame.SendOk sendOk(String id, ChatMessage message) {
+    return new ServerFrame.SendOk(id, message.room(), message.seq(), message.mid(), message.ts());
+  }
+
+  // ---- reading ----
+
+  private ServerFrame history(Session session, ClientFrame.History history) {
+    String name = required(history.room(), "room");
+    if (history.before() != null && history.after() != null) {
+      throw Connection.badRequest("history takes before or after, not both");
+    }
+    if ((history.before() != null && history.before() < 0) || (history.after() != null && history.after() < 0)) {
+      throw Connection.badRequest("before and after must not be negative");
+    }
+    int limit = pageLimit(history.limit());
+    checkReadable(session, name, true);
+    PageRequest request = history.before() != null ? PageRequest.before(history.before(), limit)
+        : history.after() != null ? PageRequest.after(history.after(), limit)
+        : PageRequest.latest(limit);
+    HistoryPage page = store.read(name, request);
+    return new ServerFrame.HistoryReply(history.id(), name, page.epoch(), page.messages(), page.more());
+  }
+
+  private ServerFrame members(Session session, ClientFrame.ListMembers list) {
+    String name = required(list.room(), "room");
+    List<User> pair = checkReadable(session, name, false);
+    return new ServerFrame.MembersReply(list.id(), name, pair != null ? pair : rooms.members(name));
+  }
+
+  /**
+   * Checks the session may read the room: a direct room only its two users (whose pair it returns); any
+   * other room when valid, and when {@code membersOnly}, only if the session joined it.
+   */
+  private List<User> checkReadable(Session session, String room, boolean membersOnly) {
+    if (Rooms.isDirect(room)) {
+      return directPair(session.user, room);
+    }
+    if (!Rooms.isValidName(room)) {
+      throw ChatStatus.of(Code.INVALID_NAME, "invalid room name").asException();
+    }
+    if (membersOnly && !session.rooms.contains(room)) {
+      throw notMember(room);
+    }
+    return null;
+  }
+
+  /** The two users of a direct room that {@code me} is one of; {@code forbidden} otherwise. */
+  private List<User> directPair(User me, String room) {
+    String[] ids = Rooms.directUsers(room);
+    if (ids == null || !(ids[0].equals(me.id()) || ids[1].equals(me.id()))) {
+      throw ChatStatus.of(Code.FORBIDDEN, "a direct room of others").asException();
+    }
+    String other = ids[0].equals(me.id()) ? ids[1] : ids[0];
+    User otherUser = sessions.known(other).or(() -> store.findUser(other)).orElse(null);
+    if (otherUser == null) {
+      throw ChatStatus.of(Code.NOT_FOUND, "no such user: " + other).asException();
+    }
+    List<User> pair = List.of(me, otherUser);
+    return ids[0].equals(me.id()) ? pair : List.of(otherUser, me);
+  }
+
+  private User knownUser(String id) {
+    if (!User.isValidId(id)) {
+      throw ChatStatus.of(Code.NOT_FOUND, "no such user").asException();
+    }
+    return sessions.known(id)
+        .or(() -> store.findUser(id))
+        .orElseThrow(() -> ChatStatus.of(Code.NOT_FOUND, "no such user: " + id).asException());
+  }
+
+  // ---- small checks ----
+
+  private int pageLimit(Integer requested) {
+    if (requested == null) {
+      return Math.min(PageRequest.DEFAULT_LIMIT, limits.pageMax());
+    }
+    if (requested <= 0) {
+      throw Connection.badRequest("limit must be positive");
+    }
+    return Math.min(requested, limits.pageMax());
+  }
+
+  private static String required(String value, String field) {
+    if (value == null) {
+      throw Connection.badRequest("missing field: " + field);
+    }
+    return value;
+  }
+
+  private static ChatException notMember(String room) {
+    return ChatStatus.of(Code.NOT_MEMBER, "not a member of " + room).asException();
+  }
+
+  private static ChatException internal(Throwable cause) {
+    return new ChatException(ChatStatus.of(Code.INTERNAL, "the message could not be stored"), cause);
+  }
+}

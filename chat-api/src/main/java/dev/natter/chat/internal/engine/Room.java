@@ -1,0 +1,93 @@
+package dev.natter.chat.internal.engine;
+
+import dev.natter.chat.User;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A room's membership and its order. Everything that must be seen in {@code seq} order (storing a
+ * message, fanning it out, a join's snapshot, presence) happens under {@link #lock}; different rooms
+ * never share a lock.
+ */
+final class Room {
+  final String name;
+  final ReentrantLock lock = new ReentrantLock();
+
+  /** userId -> the user's sessions in this room. Guarded by {@link #lock}. */
+  private final Map<String, Member> members = new LinkedHashMap<>();
+
+  private volatile int memberCount;
+
+  Room(String name) {
+    this.name = name;
+  }
+
+  /** Adds a session; returns true when its user was not a member before. Call under the lock. */
+  boolean add(Session session) {
+    Member member = members.computeIfAbsent(session.user.id(), id -> new Member(session.user));
+    boolean first = member.sessions.isEmpty();
+    member.sessions.add(session);
+    memberCount = members.size();
+    return first;
+  }
+
+  /** Removes a session; returns true when its user is no longer a member. Call under the lock. */
+  boolean remove(Session session) {
+    Member member = members.get(session.user.id());
+    if (member == null || !member.sessions.remove(session)) {
+      return false;
+    }
+    if (member.sessions.isEmpty()) {
+      members.remove(session.user.id());
+      memberCount = members.size();
+      return true;
+    }
+    return false;
+  }
+
+  /** The members, sorted by id. Call under the lock. */
+  List<User> members() {
+    List<User> users = new ArrayList<>(members.size());
+    for (Member member : members.values()) {
+      users.add(member.user);
+    }
+    users.sort(Comparator.comparing(User::id));
+    return users;
+  }
+
+  /** The attached connections of every session in the room, but those of {@code exceptUserId}. */
+  void forEachConnection(String exceptUserId, Consumer<Connection> action) {
+    for (Member member : members.values()) {
+      if (member.user.id().equals(exceptUserId)) {
+        continue;
+      }
+      for (Session session : member.sessions) {
+        Connection connection = session.connection;
+        if (connection != null) {
+          action.accept(connection);
+        }
+      }
+    }
+  }
+
+  /** How many users are members; readable without the lock. */
+  int memberCount() {
+    return memberCount;
+  }
+
+  private static final class Member {
+    final User user;
+    final Set<Session> sessions = new HashSet<>(2);
+
+    Member(User user) {
+      this.user = user;
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.natter.chat.internal.engine;
+
+import dev.natter.chat.ChatMessage;
+import dev.natter.chat.ChatServerListener;
+import dev.natter.chat.Presence;
+import dev.natter.chat.RoomInfo;
+import dev.natter.chat.Rooms;
+import dev.natter.chat.User;
+import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.spi.PreparedFrame;
+import dev.natter.chat.spi.ServerFrame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The rooms, and the one path every message takes: stored, then fanned out, under its room's lock, so
+ * {@code seq} order is delivery order.
+ */
+final class RoomRegistry {
+  private static final System.Logger LOG = System.getLogger(RoomRegistry.class.getName());
+
+  private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+  private final HistoryStore store;
+  private final SessionRegistry sessions;
+  private final Function<ServerFrame, PreparedFrame> prepare;
+  private final ChatServerListener listener;
+
+  RoomRegistry(
+      HistoryStore store,
+      SessionRegistry sessions,
+      Function<ServerFrame, PreparedFrame> prepare,
+      ChatServerListener listener) {
+    this.store = store;
+    this.sessions = sessions;
+    this.prepare = prepare;
+    this.listener = listener;
+  }
+
+  /** The room, created when it does not exist. The caller has checked the name. */
+  Room room(String name) {
+    return rooms.computeIfAbsent(name, Room::new);
+  }
+
+  /** The room, or {@code null}. */
+  Room existing(String name) {
+    return rooms.get(name);
+  }
+
+  /**
+   * Stores a message and delivers it to every attached session in the room (for a direct room: every
+   * session of its two users), all under the room's lock. The frame is prepared once for all.
+   */
+  ChatMessage publish(HistoryStore.NewMessage message) {
+    Room room = room(message.room());
+    room.lock.lock();
+    try {
+      ChatMessage stored = store.append(message);
+      PreparedFrame frame = prepare.apply(new ServerFrame.MessageEvent(stored));
+      if (stored.to() != null) {
+        deliverToUser(stored.from().id(), frame);
+        deliverToUser(stored.to().id(), frame);
+      } else {
+        room.forEachConnection(null, connection -> connection.deliver(frame));
+      }
+      notifyListener(() -> listener.onMessage(stored));
+      return stored;
+    } finally {
+      room.lock.unlock();
+    }
+  }
+
+  /** Tells the room's other users of a presence change. Call under the room's lock. */
+  void announce(Room room, Presence presence) {
+    PreparedFrame frame = prepare.apply(new ServerFrame.PresenceEvent(presence));
+    room.forEachConnection(presence.user().id(), connection -> connection.deliver(frame));
+    notifyListener(() -> listener.onPresence(presence));
+  }
+
+  /**
+   * Removes a session from a room, announcing the user's leave when it was their last session there.
+   */
+  void leave(Session session, String roomName, Presence.Reason reason) {
+    session.rooms.remove(roomName);
+    Room room = rooms.get(roomName);
+    if (room == null) {
+      return;
+    }
+    room.lock.lock();
+    try {
+      if (room.remove(session)) {
+        announce(room, Presence.leave(roomName, session.user, reason));
+      }
+    } finally {
+      room.lock.unlock();
+    }
+  }
+
+  /** Rooms with members or history, direct rooms excepted, sorted by name. */
+  List<RoomInfo> list() {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (String name : store.rooms()) {
+      counts.put(name, 0);
+    }
+    rooms.forEach((name, room) -> {
+      if (!Rooms.isDirect(name)) {
+        counts.put(name, room.memberCount());
+      }
+    });
+    List<RoomInfo> list = new ArrayList<>(counts.size());
+    counts.forEach((name, members) -> list.add(new RoomInfo(name, members)));
+    return list;
+  }
+
+  /** A room's members, sorted by id; empty for an unknown room. */
+  List<User> members(String name) {
+    Room room = rooms.get(name);
+    if (room == null) {
+      return List.of();
+    }
+    room.lock.lock();
+    try {
+      return room.members();
+    } finally {
+      room.lock.unlock();
+    }
+  }
+
+  private void deliverToUser(String userId, PreparedFrame frame) {
+    for (Session session : sessions.sessionsOf(userId)) {
+      Connection connection = session.connection;
+      if (connection != null) {
+        connection.deliver(frame);
+      }
+    }
+  }
+
+  private static void notifyListener(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "a ChatServerListener threw; ignored", e);
+    }
+  }
+}

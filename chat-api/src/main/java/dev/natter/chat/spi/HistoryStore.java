@@ -1,0 +1,102 @@
+package dev.natter.chat.spi;
+
+import dev.natter.chat.ChatMessage;
+import dev.natter.chat.DirectConversation;
+import dev.natter.chat.HistoryPage;
+import dev.natter.chat.PageRequest;
+import dev.natter.chat.User;
+import dev.natter.chat.internal.store.InMemoryHistoryStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where rooms' logs are kept. The store assigns each message its {@code seq}: 1 more than the room's
+ * latest, gap-free.
+ *
+ * <p>Threading: the engine calls {@link #append} for one room from one thread at a time and in the order
+ * the room's messages are to be stored; calls for different rooms, and reads, come concurrently.
+ * Implementations must be thread-safe under that contract.
+ *
+ * <p>Failures: a method that cannot do its work throws {@link dev.natter.chat.ChatException} with
+ * {@link dev.natter.chat.ChatStatus.Code#INTERNAL} (or any unchecked exception, which the engine treats
+ * the same) and leaves nothing half-written: a failed append stores nothing and uses up no {@code seq}.
+ *
+ * <p>The server owns the store it is given and closes it when it closes.
+ */
+public interface HistoryStore extends AutoCloseable {
+
+  /**
+   * A store in this process's memory that keeps the latest 1000 messages of each room. Its epoch is new
+   * for every store, so clients notice when a restarted process lost the history.
+   */
+  static HistoryStore inMemory() {
+    return new InMemoryHistoryStore(1000);
+  }
+
+  /** Like {@link #inMemory()}, keeping the latest {@code maxMessagesPerRoom} of each room. */
+  static HistoryStore inMemory(int maxMessagesPerRoom) {
+    return new InMemoryHistoryStore(maxMessagesPerRoom);
+  }
+
+  /**
+   * The state of a room's log. A room never written to has {@code latestSeq} 0, and an epoch that
+   * stays the same for as long as its log is kept.
+   */
+  LogState state(String room);
+
+  /**
+   * Stores a message with the next {@code seq} of its room and returns it. When this returns, the
+   * message is as durable as the store makes it.
+   */
+  ChatMessage append(NewMessage message);
+
+  /** Reads a page of a room's log, messages oldest first. A room never written to gives an empty page. */
+  HistoryPage read(String room, PageRequest request);
+
+  /**
+   * The message that {@code userId} sent with {@code cid} at or after {@code notBefore}, in any room, if
+   * this store still knows it.
+   */
+  Optional<ChatMessage> findByCid(String userId, String cid, Instant notBefore);
+
+  /** A user who sent or received a stored message, if any did. */
+  Optional<User> findUser(String userId);
+
+  /** The user's direct conversations, most recent first, at most {@code limit}. */
+  List<DirectConversation> directConversations(String userId, int limit);
+
+  /** The rooms, direct rooms excepted, that have at least one stored message. */
+  List<String> rooms();
+
+  /** Releases the store's resources. Idempotent. */
+  @Override
+  void close();
+
+  /**
+   * A message to store; the store adds its {@code seq}.
+   *
+   * @param room the room
+   * @param mid the message id
+   * @param from the sender
+   * @param to the recipient of a direct message, or {@code null}
+   * @param text the text
+   * @param ts the server's time
+   * @param cid the idempotency key, or {@code null}
+   */
+  record NewMessage(String room, String mid, User from, User to, String text, Instant ts, String cid) {
+    /** The stored message with its seq. */
+    public ChatMessage withSeq(long seq) {
+      return new ChatMessage(room, seq, mid, from, to, text, ts, cid);
+    }
+  }
+
+  /**
+   * The state of a room's log.
+   *
+   * @param epoch the name of the log; it changes only when the log was lost
+   * @param firstSeq the oldest seq still held, or {@code latestSeq + 1} when none is held
+   * @param latestSeq the newest seq, 0 when the room never had a message
+   */
+  record LogState(String epoch, long firstSeq, long latestSeq) {}
+}
