@@ -1,0 +1,34 @@
+package dev.natter.chat.tck;
+
+import dev.natter.chat.spi.ClientConnection;
+import dev.natter.chat.spi.ClientConnectionListener;
+import dev.natter.chat.spi.ClientTransport;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Wraps a client transport so a test can end the connection the way a closing browser tab does (1001,
+ * not 1000), which leaves the session in its grace period instead of ending it.
+ */
+final class DroppableClientTransport implements ClientTransport {
+  static final int GOING_AWAY = 1001;
+
+  private final ClientTransport delegate;
+  private volatile ClientConnection connection;
+
+  DroppableClientTransport(ClientTransport delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public CompletableFuture<ClientConnection> connect(ClientConnectionListener listener) {
+    return delegate.connect(listener).thenApply(opened -> {
+      connection = opened;
+      return opened;
+    });
+  }
+
+  /** Ends the connection without the normal close that would end the session. */
+  void drop() {
+    connection.close(GOING_AWAY, "going away");
+  }
+}

@@ -1,0 +1,541 @@
+package dev.natter.chat.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.natter.chat.ChatClient;
+import dev.natter.chat.ChatException;
+import dev.natter.chat.ChatListener;
+import dev.natter.chat.ChatMessage;
+import dev.natter.chat.ChatServer;
+import dev.natter.chat.ChatStatus.Code;
+import dev.natter.chat.Cursor;
+import dev.natter.chat.Disconnect;
+import dev.natter.chat.HistoryPage;
+import dev.natter.chat.JoinResult;
+import dev.natter.chat.Limits;
+import dev.natter.chat.PageRequest;
+import dev.natter.chat.Presence;
+import dev.natter.chat.Recovery;
+import dev.natter.chat.SendReceipt;
+import dev.natter.chat.User;
+import dev.natter.chat.Welcome;
+import dev.natter.chat.spi.ClientFrame;
+import dev.natter.chat.spi.ClientTransport;
+import dev.natter.chat.spi.CloseCodes;
+import dev.natter.chat.spi.ServerFrame;
+import dev.natter.chat.spi.ServerTransport;
+import dev.natter.chat.testing.RecordingListener;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transport conformance suite: what every transport must do, through the public API, the same way.
+ * A transport's tests extend it with two factory methods; the transport is done when it passes.
+ *
+ * <p>Each test starts its own server on a fresh server transport and closes everything afterwards.
+ */
+public abstract class TransportConformanceTest {
+  protected static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private ServerTransport serverTransport;
+  private ChatServer server;
+
+  /** A new, unstarted server transport; each test makes one. */
+  protected abstract ServerTransport newServerTransport();
+
+  /** A client transport connecting to {@code server}, once the server has started. */
+  protected abstract ClientTransport newClientTransport(ServerTransport server);
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      resources.get(i).close();
+    }
+  }
+
+  // ---- join, leave and presence ----
+
+  @Test
+  @DisplayName("members see each other join and leave, with the reason")
+  void joinLeaveAndPresence() {
+    startServer(b -> b.presenceGrace(Duration.ofMillis(200)));
+    RecordingListener alice = new RecordingListener();
+    ChatClient aliceClient = connect("alice", alice);
+    JoinResult aliceJoined = aliceClient.join("general").join();
+    assertThat(aliceJoined.members()).extracting(User::id).containsExactly("alice");
+
+    ChatClient bob = connect("Bob", new RecordingListener());
+    JoinResult bobJoined = bob.join("general").join();
+    assertThat(bobJoined.members()).extracting(User::id).containsExactly("alice", "bob");
+    assertThat(alice.takePresence(TIMEOUT)).isEqualTo(Presence.join("general", new User("bob", "Bob")));
+
+    bob.leave("general").join();
+    assertThat(alice.takePresence(TIMEOUT))
+        .isEqualTo(Presence.leave("general", new User("bob", "Bob"), Presence.Reason.LEFT));
+    assertThat(aliceClient.members("general").join()).extracting(User::id).containsExactly("alice");
+
+    bob.join("general").join();
+    alice.takePresence(TIMEOUT);
+    bob.close();
+    assertThat(alice.takePresence(TIMEOUT).reason()).isEqualTo(Presence.Reason.LEFT);
+
+    DroppableClientTransport carolTransport = droppable();
+    ChatClient carol = connect(ChatClient.builder(carolTransport).name("carol"));
+    carol.join("general").join();
+    alice.takePresence(TIMEOUT);
+    carolTransport.drop();
+    Presence carolLeft = alice.takePresence(TIMEOUT);
+    assertThat(carolLeft.user().id()).isEqualTo("carol");
+    assertThat(carolLeft.reason()).isEqualTo(Presence.Reason.DISCONNECT);
+  }
+
+  @Test
+  @DisplayName("a user with two sessions in a room is one member: one join, one leave")
+  void oneMemberForSeveralSessions() {
+    startServer(b -> b.authenticator(request -> new User(request.token(), request.token())));
+    RecordingListener alice = new RecordingListener();
+    ChatClient aliceClient = connect(ChatClient.builder(client()).token("alice").listener(alice));
+    aliceClient.join("general").join();
+    ChatClient bobPhone = connect(ChatClient.builder(client()).token("bob"));
+    ChatClient bobLaptop = connect(ChatClient.builder(client()).token("bob"));
+    bobPhone.join("general").join();
+    bobLaptop.join("general").join();
+    assertThat(alice.takePresence(TIMEOUT).event()).isEqualTo(Presence.Event.JOIN);
+
+    bobPhone.leave("general").join();
+    bobLaptop.send("general", "still here").join();
+    assertThat(alice.takeMessage(TIMEOUT).text()).isEqualTo("still here");
+    assertThat(alice.pendingPresence()).as("no leave while a session remains").isEmpty();
+
+    bobLaptop.leave("general").join();
+    assertThat(alice.takePresence(TIMEOUT).event()).isEqualTo(Presence.Event.LEAVE);
+  }
+
+  // ---- messages ----
+
+  @Test
+  @DisplayName("8 clients sending 200 messages each concurrently all see 1600 in one seq order")
+  void broadcastOrderWithConcurrentSenders() {
+    // Every client pipelines its 200 sends: a burst of 1800 frames each, more than the default queue.
+    startServer(b -> b.limits(
+        Limits.defaults().toBuilder().rateLimit(null).outboundQueueFrames(10_000).build()));
+    int clients = 8;
+    int perClient = 200;
+    List<RecordingListener> listeners = new ArrayList<>();
+    List<ChatClient> senders = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      RecordingListener listener = new RecordingListener();
+      ChatClient client = connect("user" + i, listener);
+      client.join("general").join();
+      listeners.add(listener);
+      senders.add(client);
+    }
+    List<CompletableFuture<SendReceipt>> sends = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      ChatClient sender = senders.get(i);
+      int index = i;
+      Thread thread = new Thread(() -> {
+        for (int n = 0; n < perClient; n++) {
+          CompletableFuture<SendReceipt> sent = sender.send("general", "m" + index + "-" + n);
+          synchronized (sends) {
+            sends.add(sent);
+          }
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    threads.forEach(TransportConformanceTest::joinThread);
+    sends.forEach(CompletableFuture::join);
+
+    List<String> firstOrder = null;
+    for (RecordingListener listener : listeners) {
+      List<ChatMessage> received = listener.takeMessages(clients * perClient, TIMEOUT);
+      assertThat(received).extracting(ChatMessage::seq)
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, clients * perClient).boxed().toList());
+      List<String> order = received.stream().map(ChatMessage::mid).toList();
+      if (firstOrder == null) {
+        firstOrder = order;
+      } else {
+        assertThat(order).isEqualTo(firstOrder);
+      }
+      assertPerSenderOrder(received, clients, perClient);
+    }
+  }
+
+  @Test
+  @DisplayName("a direct message reaches both users and nobody else")
+  void directMessagesArePrivate() {
+    startServer();
+    RecordingListener alice = new RecordingListener();
+    RecordingListener bob = new RecordingListener();
+    RecordingListener eve = new RecordingListener();
+    ChatClient aliceClient = connect("alice", alice);
+    connect("bob", bob);
+    ChatClient eveClient = connect("eve", eve);
+    aliceClient.join("general").join();
+    eveClient.join("general").join();
+
+    SendReceipt sent = aliceClient.sendDirect("bob", "psst").join();
+    assertThat(sent.room()).isEqualTo("dm:alice:bob");
+    ChatMessage atBob = bob.takeMessage(TIMEOUT);
+    assertThat(atBob.text()).isEqualTo("psst");
+    assertThat(atBob.to()).isEqualTo(new User("bob", "bob"));
+    assertThat(atBob.from()).isEqualTo(new User("alice", "alice"));
+    assertThat(alice.takeMessage(TIMEOUT).mid()).isEqualTo(atBob.mid());
+
+    aliceClient.send("general", "public").join();
+    assertThat(eve.takeMessage(TIMEOUT).text()).as("eve's first message").isEqualTo("public");
+    assertRefused(eveClient.history("dm:alice:bob", PageRequest.latest(10)), Code.FORBIDDEN);
+    assertRefused(eveClient.join("dm:alice:bob"), Code.FORBIDDEN);
+    assertRefused(eveClient.members("dm:alice:bob"), Code.FORBIDDEN);
+    assertRefused(eveClient.sendDirect("nobody-ever", "hi"), Code.NOT_FOUND);
+
+    ChatClient bobLater = connect("carol");
+    assertThat(bobLater.welcome().directs()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("history pages backwards and forwards, oldest first, saying whether more remain")
+  void historyPaging() {
+    startServer(b -> b.limits(Limits.defaults().toBuilder().rateLimit(null).build()));
+    ChatClient alice = connect("alice");
+    alice.join("general").join();
+    for (int i = 1; i <= 30; i++) {
+      alice.send("general", "message " + i).join();
+    }
+    assertPage(alice.history("general", PageRequest.latest(10)).join(), 21, 30, true);
+    assertPage(alice.history("general", PageRequest.before(21, 10)).join(), 11, 20, true);
+    assertPage(alice.history("general", PageRequest.before(11, 10)).join(), 1, 10, false);
+    assertPage(alice.history("general", PageRequest.after(0, 25)).join(), 1, 25, true);
+    assertPage(alice.history("general", PageRequest.after(25, 10)).join(), 26, 30, false);
+    assertPage(alice.history("general", PageRequest.latest(500)).join(), 1, 30, false);
+  }
+
+  // ---- recovery ----
+
+  @Test
+  @DisplayName("rejoining with a cursor recovers exactly the missed messages; a stale epoch does not")
+  void recoveryWithMatchingAndStaleEpoch() {
+    startServer(b -> b.limits(Limits.defaults().toBuilder().rateLimit(null).build()));
+    ChatClient alice = connect("alice");
+    alice.join("general").join();
+    ChatClient bob = connect("bob");
+    bob.join("general").join();
+    SendReceipt last = null;
+    for (int i = 1; i <= 5; i++) {
+      last = alice.send("general", "before " + i).join();
+    }
+    String epoch = bob.history("general", PageRequest.latest(1)).join().epoch();
+    Cursor seen = new Cursor(last.seq(), epoch);
+    bob.close();
+    for (int i = 1; i <= 3; i++) {
+      alice.send("general", "missed " + i).join();
+    }
+
+    RecordingListener bobAgain = new RecordingListener();
+    ChatClient bob2 = connect("carol", bobAgain);
+    JoinResult recovered = bob2.join("general", seen).join();
+    assertThat(recovered.recovered()).isTrue();
+    assertThat(recovered.messages()).extracting(ChatMessage::text)
+        .containsExactly("missed 1", "missed 2", "missed 3");
+    assertThat(recovered.more()).isFalse();
+    Recovery outcome = bobAgain.takeRecovery(TIMEOUT);
+    assertThat(outcome.recovered()).isTrue();
+    assertThat(outcome.latest()).isEqualTo(new Cursor(8, epoch));
+
+    JoinResult stale = bob2.join("general", new Cursor(5, "another-epoch")).join();
+    assertThat(stale.recovered()).isFalse();
+    assertThat(stale.messages()).hasSize(8);
+    assertThat(bobAgain.takeRecovery(TIMEOUT).recovered()).isFalse();
+
+    JoinResult ahead = bob2.join("general", new Cursor(99, epoch)).join();
+    assertThat(ahead.recovered()).as("a cursor beyond the room's latest").isFalse();
+  }
+
+  // ---- idempotency, names, limits ----
+
+  @Test
+  @DisplayName("a send repeated with the same cid is stored and delivered once")
+  void idempotentCid() {
+    startServer();
+    ChatClient bob = connect("bob", new RecordingListener());
+    bob.join("general").join();
+    try (RawConnection alice = RawConnection.open(client())) {
+      alice.hello("alice");
+      alice.send(new ClientFrame.Join("j", "general", null, null, null));
+      alice.take(ServerFrame.Joined.class);
+      alice.send(new ClientFrame.Send("s1", "general", null, "once", "cid-1"));
+      ServerFrame.SendOk first = (ServerFrame.SendOk) alice.takeReply();
+      alice.send(new ClientFrame.Send("s2", "general", null, "twice?", "cid-1"));
+      ServerFrame.SendOk second = (ServerFrame.SendOk) alice.takeReply();
+      assertThat(second.id()).isEqualTo("s2");
+      assertThat(second.seq()).isEqualTo(first.seq());
+      assertThat(second.mid()).isEqualTo(first.mid());
+    }
+    HistoryPage page = bob.history("general", PageRequest.latest(10)).join();
+    assertThat(page.messages()).extracting(ChatMessage::text).containsExactly("once");
+    assertThat(page.messages().get(0).cid()).isEqualTo("cid-1");
+  }
+
+  @Test
+  @DisplayName("a name held by another session is refused, whatever its case")
+  void nameTaken() {
+    startServer();
+    connect("alice");
+    ChatClient impostor = track(ChatClient.builder(client()).name("ALICE").build());
+    assertRefused(impostor.connect(), Code.NAME_TAKEN);
+  }
+
+  @Test
+  @DisplayName("sends past the rate limit are refused with a retry hint, and flooding closes with 4008")
+  void rateLimit() {
+    startServer(b -> b.limits(
+        Limits.defaults().toBuilder().rateLimit(Limits.RateLimit.of(3, Duration.ofMinutes(1))).build()));
+    ChatClient alice = connect("alice");
+    alice.join("general").join();
+    for (int i = 0; i < 3; i++) {
+      alice.send("general", "ok " + i).join();
+    }
+    ChatException refused = refusal(alice.send("general", "too many"));
+    assertThat(refused.code()).isEqualTo(Code.RATE_LIMITED);
+    assertThat(refused.status().retryAfter()).isPositive();
+    assertThat(alice.history("general", PageRequest.latest(10)).join().messages()).hasSize(3);
+
+    try (RawConnection flooder = RawConnection.open(client())) {
+      flooder.hello("flooder");
+      flooder.send(new ClientFrame.Join("j", "general", null, null, null));
+      flooder.take(ServerFrame.Joined.class);
+      for (int i = 0; i < 8; i++) {
+        flooder.send(new ClientFrame.Send("s" + i, "general", null, "flood", null));
+      }
+      List<Code> codes = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        ServerFrame reply = flooder.takeReply();
+        if (reply instanceof ServerFrame.ErrorReply error) {
+          codes.add(error.status().code());
+          if (codes.size() == 5) {
+            break;
+          }
+        }
+      }
+      assertThat(codes).containsOnly(Code.RATE_LIMITED).hasSize(5);
+      assertThat(flooder.awaitClose()).isEqualTo(CloseCodes.RATE_LIMITED);
+    }
+  }
+
+  @Test
+  @DisplayName("a client that stops reading is closed with 4009 while the others keep receiving")
+  void slowConsumerIsClosed() throws InterruptedException {
+    ChatServer chat = startServer(b -> b.limits(Limits.defaults().toBuilder()
+        .rateLimit(null).outboundQueueFrames(20).outboundQueueBytes(64 * 1024).build()));
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingListener slowEvents = new RecordingListener();
+    ChatClient slow = connect("slow", new ChatListener() {
+      @Override
+      public void onMessage(ChatMessage message) {
+        awaitQuietly(release);
+      }
+
+      @Override
+      public void onDisconnected(Disconnect disconnect) {
+        slowEvents.onDisconnected(disconnect);
+      }
+    });
+    slow.join("general").join();
+    RecordingListener fast = new RecordingListener();
+    connect("fast", fast).join("general").join();
+    ChatClient sender = connect("sender");
+    sender.join("general").join();
+
+    // Small batches: the sender and the fast reader must stay well inside the queue bound themselves.
+    String text = "x".repeat(500);
+    int sent = 0;
+    try {
+      while (chat.onlineUsers().stream().anyMatch(u -> u.id().equals("slow"))) {
+        assertThat(sent).as("messages sent before the slow client was closed").isLessThan(20_000);
+        List<CompletableFuture<SendReceipt>> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          batch.add(sender.send("general", text));
+        }
+        batch.forEach(CompletableFuture::join);
+        sent += batch.size();
+      }
+      assertThat(fast.takeMessages(sent, TIMEOUT)).extracting(ChatMessage::seq)
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, sent).boxed().toList());
+    } finally {
+      release.countDown();
+    }
+    assertThat(slowEvents.takeDisconnect(TIMEOUT).code()).isEqualTo(CloseCodes.SLOW_CONSUMER);
+  }
+
+  // ---- sessions ----
+
+  @Test
+  @DisplayName("a session resumed within the grace period keeps its rooms, and nobody sees it leave")
+  void resumeWithinGrace() {
+    startServer(b -> b.presenceGrace(Duration.ofSeconds(30)));
+    RecordingListener alice = new RecordingListener();
+    ChatClient aliceClient = connect("alice", alice);
+    aliceClient.join("general").join();
+    DroppableClientTransport bobTransport = droppable();
+    ChatClient bob = connect(ChatClient.builder(bobTransport).name("bob"));
+    bob.join("general").join();
+    alice.takePresence(TIMEOUT);
+    String token = bob.welcome().session();
+    bobTransport.drop();
+
+    ChatClient bobAgain = connect(ChatClient.builder(client()).name("bob").resume(token));
+    assertThat(bobAgain.welcome().resumed()).isTrue();
+    assertThat(bobAgain.welcome().session()).isNotEqualTo(token);
+    bobAgain.send("general", "back").join();
+    assertThat(alice.takeMessage(TIMEOUT).text()).isEqualTo("back");
+    assertThat(alice.pendingPresence()).as("presence events while bob was away").isEmpty();
+  }
+
+  @Test
+  @DisplayName("after the grace period a resume token starts a fresh session")
+  void resumeAfterGrace() {
+    startServer(b -> b.presenceGrace(Duration.ofMillis(100)));
+    RecordingListener alice = new RecordingListener();
+    connect("alice", alice).join("general").join();
+    DroppableClientTransport bobTransport = droppable();
+    ChatClient bob = connect(ChatClient.builder(bobTransport).name("bob"));
+    bob.join("general").join();
+    alice.takePresence(TIMEOUT);
+    String token = bob.welcome().session();
+    bobTransport.drop();
+    assertThat(alice.takePresence(TIMEOUT).reason()).isEqualTo(Presence.Reason.DISCONNECT);
+
+    ChatClient bobAgain = connect(ChatClient.builder(client()).name("bob").resume(token));
+    assertThat(bobAgain.welcome().resumed()).isFalse();
+    assertRefused(bobAgain.send("general", "am I in?"), Code.NOT_MEMBER);
+  }
+
+  @Test
+  @DisplayName("closing the server closes every client with 1001")
+  void shutdownClosesClientsWith1001() {
+    ChatServer chat = startServer();
+    RecordingListener alice = new RecordingListener();
+    RecordingListener bob = new RecordingListener();
+    connect("alice", alice).join("general").join();
+    connect("bob", bob);
+    chat.close();
+    assertThat(alice.takeDisconnect(TIMEOUT).code()).isEqualTo(CloseCodes.GOING_AWAY);
+    assertThat(bob.takeDisconnect(TIMEOUT).code()).isEqualTo(CloseCodes.GOING_AWAY);
+    assertThat(chat.isTerminated()).isTrue();
+  }
+
+  // ---- helpers for subclasses and tests ----
+
+  /** Starts a server with the defaults. */
+  protected ChatServer startServer() {
+    return startServer(b -> {});
+  }
+
+  /** Starts a server on a new server transport, configured by {@code configure}. */
+  protected ChatServer startServer(Consumer<ChatServer.Builder> configure) {
+    serverTransport = newServerTransport();
+    ChatServer.Builder builder = ChatServer.builder(serverTransport);
+    configure.accept(builder);
+    server = builder.build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new AssertionError("the server did not start", e);
+    }
+    resources.add(server);
+    return server;
+  }
+
+  /** A client transport to the running server. */
+  protected ClientTransport client() {
+    return newClientTransport(serverTransport);
+  }
+
+  /** A connected client named {@code name}. */
+  protected ChatClient connect(String name) {
+    return connect(name, new ChatListener() {});
+  }
+
+  /** A connected client named {@code name} with a listener. */
+  protected ChatClient connect(String name, ChatListener listener) {
+    return connect(ChatClient.builder(client()).name(name).listener(listener));
+  }
+
+  /** Builds and connects a client, closed after the test. */
+  protected ChatClient connect(ChatClient.Builder builder) {
+    ChatClient client = track(builder.build());
+    Welcome welcome = client.connect().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+    assertThat(welcome).isNotNull();
+    return client;
+  }
+
+  /** Closes {@code resource} after the test. */
+  protected <T extends AutoCloseable> T track(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  private DroppableClientTransport droppable() {
+    return new DroppableClientTransport(client());
+  }
+
+  private static void assertPage(HistoryPage page, long firstSeq, long lastSeq, boolean more) {
+    assertThat(page.messages()).extracting(ChatMessage::seq)
+        .containsExactlyElementsOf(LongStream.rangeClosed(firstSeq, lastSeq).boxed().toList());
+    assertThat(page.more()).as("more").isEqualTo(more);
+  }
+
+  private static void assertPerSenderOrder(List<ChatMessage> received, int clients, int perClient) {
+    int[] next = new int[clients];
+    for (ChatMessage message : received) {
+      String[] parts = message.text().substring(1).split("-");
+      int sender = Integer.parseInt(parts[0]);
+      assertThat(Integer.parseInt(parts[1])).as("order of user%d's sends", sender).isEqualTo(next[sender]);
+      next[sender]++;
+    }
+    assertThat(next).containsOnly(perClient);
+  }
+
+  /** Asserts the future fails with a {@link ChatException} of {@code code}. */
+  protected static void assertRefused(CompletableFuture<?> future, Code code) {
+    assertThat(refusal(future).code()).isEqualTo(code);
+  }
+
+  private static ChatException refusal(CompletableFuture<?> future) {
+    assertThatThrownBy(() -> future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+        .hasCauseInstanceOf(ChatException.class);
+    return (ChatException) future.handle((value, error) -> error).join();
+  }
+
+  private static void joinThread(Thread thread) {
+    try {
+      thread.join(TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(TIMEOUT.toMillis() * 6, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** The in-memory transport's connections. Internal: not an API. */
+package dev.natter.chat.inmemory.internal;
