@@ -44,6 +44,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class ChatTestKit implements AutoCloseable, AfterEachCallback {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  /** In-memory closes take microseconds; a connection still open after this was left open. */
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
   private final Set<String> runningBefore = InMemoryServerTransport.runningNames();
   private final List<ChatServer> servers = new ArrayList<>();
@@ -154,7 +156,7 @@ public final class ChatTestKit implements AutoCloseable, AfterEachCallback {
     clients.forEach(ChatClient::close);
     try {
       for (InMemoryServerTransport transport : transports) {
-        if (transport.openConnections() > 0 && !transport.awaitNoConnections(TIMEOUT)) {
+        if (transport.openConnections() > 0 && !transport.awaitNoConnections(CLOSE_GRACE)) {
           leaks.add(transport.openConnections() + " connection(s) to " + transport.name()
               + " from clients the test did not close");
         }
