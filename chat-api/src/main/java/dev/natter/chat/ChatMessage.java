@@ -28,6 +28,10 @@ public record ChatMessage(
     if (seq < 1) {
       throw new IllegalArgumentException("seq must be at least 1: " + seq);
     }
+    if (to == null ? !Rooms.isValidName(room) : Rooms.directUsers(room) == null) {
+      throw new IllegalArgumentException(
+          (to == null ? "not a valid room name: " : "not a direct room: ") + room);
+    }
   }
 
   /** Whether this is a direct message. */

@@ -13,14 +13,17 @@ import java.util.Objects;
  *
  * @param id the stable id
  * @param name the display name
- * @throws ChatException with {@link ChatStatus.Code#INVALID_NAME} when a component breaks the rules
  */
 public record User(String id, String name) {
 
   /** The user the server posts as ({@link ChatServer#post}); no client can claim its id. */
   public static final User SYSTEM = new User("system", "system");
 
-  /** Validates the components. */
+  /**
+   * Validates the components.
+   *
+   * @throws ChatException with {@link ChatStatus.Code#INVALID_NAME} when a component breaks the rules
+   */
   public User {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");

@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,6 +58,7 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private volatile ClientConnection connection;
   private volatile Welcome welcome;
+  private volatile ScheduledFuture<?> sweeper;
 
   public DefaultChatClient(
       ClientTransport transport,
@@ -89,7 +91,9 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
         return;
       }
       connection = opened;
+      sweeper = Timers.SCHEDULER.scheduleWithFixedDelay(this::expireOverdue, 1, 1, TimeUnit.SECONDS);
       if (state.get() == State.CLOSED) {
+        sweeper.cancel(false);
         opened.close(CloseCodes.NORMAL, "client closed");
         result.completeExceptionally(unavailable("the client was closed", null));
         return;
@@ -98,6 +102,8 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
       request(new ClientFrame.Hello(id, 1, name, token, resume), ServerFrame.Welcome.class, w -> welcome)
           .whenComplete((w, helloError) -> {
             if (helloError != null) {
+              // connect() may be called once: a refused hello ends this client.
+              close();
               result.completeExceptionally(helloError);
             } else {
               state.compareAndSet(State.CONNECTING, State.OPEN);
@@ -184,7 +190,15 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
     if (open != null) {
       open.close(CloseCodes.NORMAL, "client closed");
     }
+    stopSweeper();
     failPending("the client was closed");
+  }
+
+  private void stopSweeper() {
+    ScheduledFuture<?> running = sweeper;
+    if (running != null) {
+      running.cancel(false);
+    }
   }
 
   // ---- the connection's events, on the transport's delivery thread ----
@@ -222,6 +236,7 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
   @Override
   public void closed(int code, String reason) {
     state.set(State.CLOSED);
+    stopSweeper();
     failPending("the connection closed (" + code + (reason.isEmpty() ? "" : " " + reason) + ")");
     notifyListener(() -> listener.onDisconnected(new Disconnect(code, reason)));
   }
@@ -245,17 +260,22 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
       return mapper.apply(replyType.cast(reply));
     });
     pending.put(frame.id(), request);
-    CompletableFuture.delayedExecutor(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-      if (pending.remove(frame.id(), request)) {
-        request.fail(unavailable("no answer within " + requestTimeout, null));
-      }
-    });
     open.send(frame);
     // The connection may have closed between the check and the put; do not leave the request waiting.
     if (state.get() == State.CLOSED && pending.remove(frame.id(), request)) {
       request.fail(unavailable("the client is closed", null));
     }
     return request.future;
+  }
+
+  /** Fails the requests whose answer is overdue; runs every second while the client lives. */
+  private void expireOverdue() {
+    long now = System.nanoTime();
+    pending.forEach((id, request) -> {
+      if (now - request.deadlineNanos > 0 && pending.remove(id, request)) {
+        request.fail(unavailable("no answer within " + requestTimeout, null));
+      }
+    });
   }
 
   private void failPending(String why) {
@@ -310,6 +330,7 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
     final ClientFrame frame;
     final Function<ServerFrame, T> mapper;
     final CompletableFuture<T> future = new CompletableFuture<>();
+    final long deadlineNanos = System.nanoTime() + requestTimeout.toNanos();
 
     Pending(ClientFrame frame, Function<ServerFrame, T> mapper) {
       this.frame = frame;
