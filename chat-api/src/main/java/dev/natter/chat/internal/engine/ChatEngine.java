@@ -93,7 +93,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       this.executor = executor;
     }
     this.scheduler = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("natter-timer"));
-    this.idempotency = new IdempotencyCache(store);
+    this.idempotency = new IdempotencyCache(store, clock.millis());
     this.rooms = new RoomRegistry(store, sessions, this::prepare, listener);
     this.requests = new Requests(store, sessions, rooms, idempotency, limits, clock, ids);
   }

@@ -17,10 +17,12 @@ final class IdempotencyCache {
   static final Duration WINDOW = Duration.ofMinutes(10);
 
   private final HistoryStore store;
+  private final long startedMillis;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-  IdempotencyCache(HistoryStore store) {
+  IdempotencyCache(HistoryStore store, long startedMillis) {
     this.store = store;
+    this.startedMillis = startedMillis;
   }
 
   /** The first send's outcome for this user and cid, or {@code null} when there was none. */
@@ -28,6 +30,10 @@ final class IdempotencyCache {
     Entry entry = entries.get(key(userId, cid));
     if (entry != null && nowMillis - entry.createdMillis <= WINDOW.toMillis()) {
       return entry.outcome;
+    }
+    if (nowMillis - startedMillis > WINDOW.toMillis()) {
+      // Every cid of the window was seen by this process, so the cache is complete: spare the store.
+      return null;
     }
     Instant notBefore = Instant.ofEpochMilli(nowMillis).minus(WINDOW);
     return store.findByCid(userId, cid, notBefore).map(CompletableFuture::completedFuture).orElse(null);
