@@ -46,16 +46,7 @@ public final class RawConnection implements ClientConnectionListener, AutoClosea
 
   /** The next frame. */
   public ServerFrame take() {
-    try {
-      ServerFrame frame = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (frame == null) {
-        throw new AssertionError("no frame within " + TIMEOUT);
-      }
-      return frame;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return poll(frames, "frame");
   }
 
   /** The next frame, which must be of {@code type}. */
@@ -77,12 +68,16 @@ public final class RawConnection implements ClientConnectionListener, AutoClosea
 
   /** The close code, waiting for the connection to end. */
   public int awaitClose() {
+    return poll(closes, "close");
+  }
+
+  private static <T> T poll(BlockingQueue<T> queue, String what) {
     try {
-      Integer code = closes.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (code == null) {
-        throw new AssertionError("the connection did not close within " + TIMEOUT);
+      T value = queue.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (value == null) {
+        throw new AssertionError("no " + what + " within " + TIMEOUT);
       }
-      return code;
+      return value;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
