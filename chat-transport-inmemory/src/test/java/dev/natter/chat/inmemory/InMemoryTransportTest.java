@@ -3,18 +3,21 @@ package dev.natter.chat.inmemory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.natter.chat.Limits;
 import dev.natter.chat.spi.ClientConnection;
 import dev.natter.chat.spi.ClientConnectionListener;
 import dev.natter.chat.spi.ClientFrame;
 import dev.natter.chat.spi.ServerConnection;
 import dev.natter.chat.spi.ServerConnectionListener;
 import dev.natter.chat.spi.ServerFrame;
+import dev.natter.chat.spi.ServerTransportListener;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -92,27 +95,42 @@ class InMemoryTransportTest {
 
   @Test
   void twoServersCannotShareAName() throws Exception {
-    server.start(connection -> serverListener());
+    server.start(transportListener(connection -> serverListener()));
     InMemoryServerTransport second = InMemoryServerTransport.forName(name);
-    assertThatThrownBy(() -> second.start(connection -> serverListener()))
+    assertThatThrownBy(() -> second.start(transportListener(connection -> serverListener())))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("already running");
   }
 
   @Test
   void aServerThatStoppedAcceptingRefusesNewConnections() throws Exception {
-    server.start(connection -> serverListener());
+    server.start(transportListener(connection -> serverListener()));
     server.stopAccepting();
     assertThatThrownBy(() -> InMemoryClientTransport.forName(name).connect(clientListener()).join())
         .hasCauseInstanceOf(IOException.class);
   }
 
   private ClientConnection startAndConnect() throws Exception {
-    server.start(connection -> {
+    server.start(transportListener(connection -> {
       serverConnections.add(connection);
       return serverListener();
-    });
+    }));
     return InMemoryClientTransport.forName(name).connect(clientListener()).get(5, TimeUnit.SECONDS);
+  }
+
+  private static ServerTransportListener transportListener(
+      Function<ServerConnection, ServerConnectionListener> onOpen) {
+    return new ServerTransportListener() {
+      @Override
+      public Limits limits() {
+        return Limits.defaults();
+      }
+
+      @Override
+      public ServerConnectionListener connectionOpened(ServerConnection connection) {
+        return onOpen.apply(connection);
+      }
+    };
   }
 
   private ServerConnectionListener serverListener() {

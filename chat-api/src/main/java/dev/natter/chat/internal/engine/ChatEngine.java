@@ -200,6 +200,11 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
   // ---- connections ----
 
   @Override
+  public Limits limits() {
+    return limits;
+  }
+
+  @Override
   public ServerConnectionListener connectionOpened(ServerConnection transportConnection) {
     Connection connection =
         new Connection(this, transportConnection, limits, new SerialExecutor(executor));

@@ -134,7 +134,7 @@ final class Requests {
     if ((send.room() == null) == (send.to() == null)) {
       throw Connection.badRequest("send needs either room or to");
     }
-    if (send.text() == null || send.text().isBlank()) {
+    if (send.text() == null || Texts.isBlank(send.text())) {
       throw Connection.badRequest("text must not be blank");
     }
     if (send.cid() != null && (send.cid().isEmpty() || send.cid().length() > 64)) {
@@ -209,7 +209,7 @@ final class Requests {
 
   /** Checks a text is not blank and not too long. */
   void checkText(String text) {
-    if (text == null || text.isBlank()) {
+    if (text == null || Texts.isBlank(text)) {
       throw Connection.badRequest("text must not be blank");
     }
     checkLength(text);
