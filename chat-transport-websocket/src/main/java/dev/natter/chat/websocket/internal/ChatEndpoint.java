@@ -1,0 +1,133 @@
+package dev.natter.chat.websocket.internal;
+
+import dev.natter.chat.Handshake;
+import dev.natter.chat.spi.ClientFrame;
+import dev.natter.chat.spi.CloseCodes;
+import dev.natter.chat.spi.ServerTransportListener;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.glassfish.tyrus.core.TyrusSession;
+
+/**
+ * The one server endpoint: turns Tyrus's callbacks into the SPI's. Text messages are decoded (never
+ * throwing) and handed to the engine; binary messages close with 1003; Tyrus itself closes with 1009
+ * past the frame limit. Public only because Tyrus calls it reflectively.
+ */
+@SuppressWarnings("exports") // internal: Tyrus types are fine here, never in the public API
+public final class ChatEndpoint extends Endpoint {
+  private static final System.Logger LOG = System.getLogger(ChatEndpoint.class.getName());
+  private static final String HANDSHAKE_HEADERS = "natter.handshake.headers";
+
+  private final ServerTransportListener engine;
+  private final JsonCodec codec;
+  private final int maxFrameBytes;
+  private final Set<SocketConnection> open;
+
+  ChatEndpoint(ServerTransportListener engine, JsonCodec codec, int maxFrameBytes) {
+    this.engine = engine;
+    this.codec = codec;
+    this.maxFrameBytes = maxFrameBytes;
+    this.open = ConcurrentHashMap.newKeySet();
+  }
+
+  /** The configuration Tyrus deploys: this endpoint at {@code path}, origins checked by {@code origins}. */
+  ServerEndpointConfig config(String path, OriginGate origins) {
+    ChatEndpoint endpoint = this;
+    return ServerEndpointConfig.Builder.create(ChatEndpoint.class, path)
+        .configurator(new ServerEndpointConfig.Configurator() {
+          @Override
+          public boolean checkOrigin(String origin) {
+            return origins.allows(origin);
+          }
+
+          @Override
+          public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request,
+              HandshakeResponse response) {
+            // Tyrus gives each handshake its own copy of the user properties; never throw here.
+            config.getUserProperties().put(HANDSHAKE_HEADERS, Map.copyOf(request.getHeaders()));
+          }
+
+          @Override
+          public <T> T getEndpointInstance(Class<T> endpointClass) {
+            return endpointClass.cast(endpoint);
+          }
+        })
+        .build();
+  }
+
+  /** The open connections, for the heartbeat and for closing. */
+  Set<SocketConnection> openConnections() {
+    return open;
+  }
+
+  @Override
+  public void onOpen(Session session, EndpointConfig config) {
+    session.setMaxTextMessageBufferSize(maxFrameBytes);
+    session.setMaxBinaryMessageBufferSize(maxFrameBytes);
+    SocketConnection connection = new SocketConnection(session, handshake(session, config));
+    session.getUserProperties().put(SocketConnection.class.getName(), connection);
+    open.add(connection);
+    connection.attach(engine.connectionOpened(connection));
+    session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
+      connection.sawLife();
+      ClientFrame frame = codec.decodeClientFrame(text);
+      connection.listener().frameReceived(frame);
+    });
+    session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) bytes ->
+        connection.close(CloseCodes.UNSUPPORTED_DATA, "binary messages are not supported"));
+    session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong ->
+        connection.sawLife());
+  }
+
+  @Override
+  public void onClose(Session session, CloseReason reason) {
+    SocketConnection connection = connectionOf(session);
+    if (connection != null) {
+      open.remove(connection);
+      connection.end(reason.getCloseCode().getCode(), reason.getReasonPhrase());
+    }
+  }
+
+  @Override
+  public void onError(Session session, Throwable error) {
+    LOG.log(System.Logger.Level.DEBUG, "socket error", error);
+    if (error instanceof IOException) {
+      SocketConnection connection = connectionOf(session);
+      if (connection != null) {
+        open.remove(connection);
+        connection.end(CloseCodes.ABNORMAL, "connection lost");
+      }
+    }
+  }
+
+  private static SocketConnection connectionOf(Session session) {
+    return (SocketConnection) session.getUserProperties().get(SocketConnection.class.getName());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Handshake handshake(Session session, EndpointConfig config) {
+    Object headers = config.getUserProperties().get(HANDSHAKE_HEADERS);
+    Map<String, List<String>> map = headers instanceof Map<?, ?> m ? (Map<String, List<String>>) m : Map.of();
+    String remote = session instanceof TyrusSession tyrus ? tyrus.getRemoteAddr() : "unknown";
+    Handshake handshake = new Handshake(remote == null ? "unknown" : remote, map, null);
+    return new Handshake(handshake.remoteAddress(), handshake.headers(), handshake.header("origin"));
+  }
+
+  /** Decides whether a browser origin may connect. */
+  interface OriginGate {
+    boolean allows(String origin);
+  }
+}

@@ -1,0 +1,172 @@
+package dev.natter.chat.websocket.internal;
+
+import dev.natter.chat.spi.PreparedFrame;
+import dev.natter.chat.spi.ServerFrame;
+import dev.natter.chat.spi.ServerTransportListener;
+import dev.natter.chat.internal.DaemonThreads;
+import jakarta.websocket.DeploymentException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.StaticHttpHandler;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+
+/**
+ * The Grizzly HTTP server with Tyrus plugged in, bound to the configured host (Tyrus's own container
+ * would bind 0.0.0.0), with the optional static files on the same port and a heartbeat for idle
+ * connections.
+ */
+public final class WebSocketServer {
+  /** Tyrus closes with 1011 instead of 1009 unless its buffer is larger than the frame limit. */
+  private static final int INCOMING_BUFFER_HEADROOM = 1024;
+
+  private final String host;
+  private final int configuredPort;
+  private final String path;
+  private final List<String> allowedOrigins;
+  private final Path staticDirectory;
+  private final String staticResources;
+  private final ClassLoader resourceLoader;
+  private final Duration pingInterval;
+  private final Duration deadPeerTimeout;
+
+  private volatile HttpServer http;
+  private volatile NetworkListener listener;
+  private volatile TyrusContainer container;
+  private volatile ChatEndpoint endpoint;
+  private volatile JsonCodec codec;
+  private volatile OriginPolicy origins;
+  private volatile boolean accepting;
+  private ScheduledExecutorService heartbeat;
+
+  public WebSocketServer(String host, int port, String path, List<String> allowedOrigins,
+      Path staticDirectory, String staticResources, Duration pingInterval, Duration deadPeerTimeout) {
+    this.host = host;
+    this.configuredPort = port;
+    this.path = path;
+    this.allowedOrigins = allowedOrigins;
+    this.staticDirectory = staticDirectory;
+    this.staticResources = staticResources;
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    this.resourceLoader = context != null ? context : WebSocketServer.class.getClassLoader();
+    this.pingInterval = pingInterval;
+    this.deadPeerTimeout = deadPeerTimeout;
+  }
+
+  public synchronized void start(ServerTransportListener engine) throws IOException {
+    if (http != null) {
+      throw new IllegalStateException("already started");
+    }
+    if (staticDirectory != null && !Files.isDirectory(staticDirectory)) {
+      throw new IOException("not a directory: " + staticDirectory);
+    }
+    int maxFrameBytes = engine.limits().maxFrameBytes();
+    codec = new JsonCodec(maxFrameBytes);
+    container = new TyrusContainer(maxFrameBytes + INCOMING_BUFFER_HEADROOM);
+    endpoint = new ChatEndpoint(engine, codec, maxFrameBytes);
+    try {
+      container.register(endpoint.config(path, this::admits));
+    } catch (DeploymentException e) {
+      throw new IOException("could not deploy the chat endpoint at " + path, e);
+    }
+
+    HttpServer server = new HttpServer();
+    NetworkListener network = new NetworkListener("natter", host, configuredPort);
+    network.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+    // WebSocket connections live long; the heartbeat, not an HTTP keep-alive timer, ends dead ones.
+    network.getKeepAlive().setIdleTimeoutInSeconds(-1);
+    // Added first, so it sits before Tyrus in the chain (each add-on goes before the HTTP handlers).
+    network.registerAddOn(OriginFilter.addOn(this::admits));
+    network.registerAddOn(new WebSocketAddOn(container, ""));
+    server.addListener(network);
+    if (staticDirectory != null) {
+      server.getServerConfiguration().addHttpHandler(new StaticHttpHandler(staticDirectory.toString()), "/");
+    } else if (staticResources != null) {
+      server.getServerConfiguration().addHttpHandler(
+          new CLStaticHttpHandler(resourceLoader, "/" + staticResources), "/");
+    }
+    try {
+      server.start();
+    } catch (IOException e) {
+      server.shutdownNow();
+      container.stop();
+      throw new IOException("could not listen on " + host + ":" + configuredPort + ": " + e.getMessage(), e);
+    }
+    listener = network;
+    http = server;
+    origins = OriginPolicy.forServer(host, network.getPort(), allowedOrigins);
+    accepting = true;
+    heartbeat = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("natter-ws-heartbeat"));
+    long every = Math.max(10, pingInterval.toMillis() / 2);
+    heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  // Before start() completes nothing is admitted; after stopAccepting() neither.
+  private boolean admits(String origin) {
+    OriginPolicy policy = origins;
+    return accepting && policy != null && policy.allows(origin);
+  }
+
+  public PreparedFrame prepare(ServerFrame frame) {
+    return EncodedFrame.encode(codec, frame);
+  }
+
+  /** Closes the listening socket; open connections stay until the engine closes them. */
+  public void stopAccepting() {
+    accepting = false;
+    NetworkListener network = listener;
+    if (network != null) {
+      network.getTransport().unbindAll();
+    }
+  }
+
+  public synchronized void close() {
+    accepting = false;
+    if (heartbeat != null) {
+      heartbeat.shutdownNow();
+    }
+    if (http != null) {
+      http.shutdownNow();
+    }
+    if (endpoint != null) {
+      // Connections cut by the shutdown may not see Tyrus's onClose: report their end ourselves.
+      for (SocketConnection connection : List.copyOf(endpoint.openConnections())) {
+        connection.end(dev.natter.chat.spi.CloseCodes.ABNORMAL, "server stopped");
+      }
+    }
+    if (container != null) {
+      container.stop();
+    }
+  }
+
+  public int port() {
+    NetworkListener network = listener;
+    return network != null ? network.getPort() : configuredPort;
+  }
+
+  public URI uri() {
+    String shown = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    return URI.create("ws://" + shown + ":" + port() + path);
+  }
+
+  private void beat() {
+    long dead = deadPeerTimeout.toNanos();
+    long idle = pingInterval.toNanos();
+    for (SocketConnection connection : endpoint.openConnections()) {
+      connection.heartbeat(dead, idle);
+      if (connection.isEnded()) {
+        endpoint.openConnections().remove(connection);
+      }
+    }
+  }
+}
