@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.natter.chat.spi.ClientFrame;
@@ -19,7 +20,7 @@ import java.io.UncheckedIOException;
  *
  * <p>Reading is strict and bounded before anything is built from the input: at most {@value
  * #MAX_NESTING} levels of nesting, strings no longer than the frame limit, numbers of at most {@value
- * #MAX_NUMBER_DIGITS} digits, no duplicate field names. Client input never makes {@link
+ * #MAX_NUMBER_DIGITS} digits, no duplicate field names, nothing after the one value. Client input never makes {@link
  * #decodeClientFrame} throw: anything wrong becomes a {@link ClientFrame.Malformed} the engine answers
  * with {@code bad_request}. Writing uses the streaming generator, one pass, no intermediate tree.
  *
@@ -56,7 +57,8 @@ public final class JsonCodec {
             .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    this.mapper = new ObjectMapper(factory);
+    // One frame is one JSON value: anything after it is an error, not ignored.
+    this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   /** Reads a frame a client sent. Never throws: bad input becomes {@link ClientFrame.Malformed}. */
