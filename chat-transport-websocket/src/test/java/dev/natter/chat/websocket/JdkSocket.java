@@ -26,6 +26,8 @@ final class JdkSocket implements AutoCloseable {
 
   private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+  private final Object pingLock = new Object();
+  private int pings;
   private final WebSocket socket;
 
   private JdkSocket(URI uri, String origin) {
@@ -47,6 +49,12 @@ final class JdkSocket implements AutoCloseable {
   /** Sends one text message. */
   JdkSocket send(String json) {
     socket.sendText(json, true).join();
+    return this;
+  }
+
+  /** Sends one fragment of a text message; {@code last} ends the message. */
+  JdkSocket sendPart(String part, boolean last) {
+    socket.sendText(part, last).join();
     return this;
   }
 
@@ -89,6 +97,33 @@ final class JdkSocket implements AutoCloseable {
     return closeCode.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
   }
 
+  /** Whether the connection has ended (a close came or the socket failed). */
+  boolean isClosed() {
+    return closeCode.isDone();
+  }
+
+  /**
+   * Waits until the server has sent at least {@code count} WebSocket pings (the JDK answers each with a
+   * pong by itself).
+   */
+  void awaitPings(int count) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    synchronized (pingLock) {
+      while (pings < count) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new AssertionError("only " + pings + " of " + count + " pings within " + TIMEOUT);
+        }
+        try {
+          pingLock.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
   static JsonNode parse(String json) {
     try {
       return JSON.readTree(json);
@@ -115,6 +150,17 @@ final class JdkSocket implements AutoCloseable {
         messages.add(partial.toString());
         partial.setLength(0);
       }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+      synchronized (pingLock) {
+        pings++;
+        pingLock.notifyAll();
+      }
+      // As the default does; the JDK sends the pong itself.
       webSocket.request(1);
       return null;
     }

@@ -216,8 +216,9 @@ class JsonCodecTest {
 
   @Test
   void nestingIsCutAtThirtyTwoLevels() {
-    String deep31 = "{\"type\":\"ping\",\"id\":\"1\",\"x\":" + "[".repeat(30) + "]".repeat(30) + "}";
-    assertThat(codec.decodeClientFrame(deep31)).isEqualTo(new ClientFrame.Ping("1"));
+    // The frame's own object is level 1.
+    String deep32 = "{\"type\":\"ping\",\"id\":\"1\",\"x\":" + "[".repeat(31) + "]".repeat(31) + "}";
+    assertThat(codec.decodeClientFrame(deep32)).isEqualTo(new ClientFrame.Ping("1"));
     String deep33 = "{\"type\":\"ping\",\"id\":\"1\",\"x\":" + "[".repeat(32) + "]".repeat(32) + "}";
     assertThat(codec.decodeClientFrame(deep33)).isInstanceOf(ClientFrame.Malformed.class);
     String veryDeep = "[".repeat(60_000);
