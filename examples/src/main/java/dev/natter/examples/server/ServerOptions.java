@@ -1,0 +1,301 @@
+package dev.natter.examples.server;
+
+import dev.natter.chat.Limits;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The chat server's command line, parsed and checked: every value here is one the server accepts.
+ *
+ * <pre>{@code
+ * ServerOptions options = ServerOptions.parse("--port", "0", "--rate-limit=5/500ms");
+ * }</pre>
+ *
+ * @param host the address to listen on
+ * @param port the port to listen on; 0 for any free port
+ * @param dataDir where the durable store will keep history (checked now, not used yet)
+ * @param inMemory whether history is to be kept in memory only
+ * @param limits the server's limits, defaults overridden by the flags
+ * @param allowedOrigins browser origins allowed besides the server's own
+ * @param help whether {@code --help} was asked for (the other components are then the defaults)
+ */
+public record ServerOptions(
+    String host,
+    int port,
+    Path dataDir,
+    boolean inMemory,
+    Limits limits,
+    List<String> allowedOrigins,
+    boolean help) {
+
+  static final String DEFAULT_HOST = "127.0.0.1";
+  static final int DEFAULT_PORT = 8080;
+  static final Path DEFAULT_DATA_DIR = Path.of("./natter-data");
+
+  /**
+   * A frame limit past which one message could exhaust the server's memory; the transport also adds
+   * headroom to it, which must not overflow an int.
+   */
+  static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+  private static final Set<String> VALUE_FLAGS = Set.of(
+      "--host", "--port", "--data-dir", "--presence-grace-ms", "--hello-timeout-ms", "--rate-limit",
+      "--max-frame-bytes", "--max-text-chars", "--allowed-origins");
+  private static final Set<String> SWITCHES = Set.of("--in-memory", "--help", "-h");
+
+  private static final Pattern RATE = Pattern.compile("(\\d+)/(\\d*)(ms|s|m|h)");
+  private static final Pattern ORIGIN = Pattern.compile("(?i)https?://[^/?#\\s]+/?");
+
+  /** Checks the components and copies the origins. */
+  public ServerOptions {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(limits, "limits");
+    allowedOrigins = List.copyOf(allowedOrigins);
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be 0 to 65535: " + port);
+    }
+  }
+
+  /** The options with no flags given. */
+  public static ServerOptions defaults() {
+    return new ServerOptions(
+        DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, Limits.defaults(), List.of(), false);
+  }
+
+  /**
+   * Parses a command line. Each flag takes its value as the next argument or after {@code =}; a flag
+   * given twice, an unknown flag or a value out of range is an error. {@code --help} anywhere wins.
+   *
+   * @throws UsageException naming the flag and what is wrong with it
+   */
+  public static ServerOptions parse(String... args) throws UsageException {
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        return new ServerOptions(
+            DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, Limits.defaults(), List.of(), true);
+      }
+    }
+    String host = DEFAULT_HOST;
+    int port = DEFAULT_PORT;
+    Path dataDir = DEFAULT_DATA_DIR;
+    boolean inMemory = false;
+    Limits limits = Limits.defaults();
+    List<String> origins = List.of();
+    Set<String> seen = new HashSet<>();
+
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      int equals = arg.indexOf('=');
+      String flag = arg.startsWith("--") && equals > 0 ? arg.substring(0, equals) : arg;
+      String value = arg.startsWith("--") && equals > 0 ? arg.substring(equals + 1) : null;
+      if (!arg.startsWith("-")) {
+        throw new UsageException("unexpected argument: " + arg + " (every option is a --flag)");
+      }
+      if (!VALUE_FLAGS.contains(flag) && !SWITCHES.contains(flag)) {
+        throw new UsageException("unknown flag: " + flag);
+      }
+      if (!seen.add(flag)) {
+        throw new UsageException(flag + " given twice");
+      }
+      if (SWITCHES.contains(flag)) {
+        if (value != null) {
+          throw new UsageException(flag + " takes no value: " + arg);
+        }
+      } else if (value == null) {
+        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+          throw new UsageException(flag + " needs a value");
+        }
+        value = args[++i];
+      }
+      if (value != null && value.isBlank()) {
+        throw new UsageException(flag + " needs a value");
+      }
+
+      switch (flag) {
+        case "--host" -> host = value;
+        case "--port" -> {
+          port = nonNegativeInt(flag, value);
+          if (port > 65_535) {
+            throw new UsageException("--port must be 0 to 65535: " + value);
+          }
+        }
+        case "--data-dir" -> dataDir = directory(flag, value);
+        case "--in-memory" -> inMemory = true;
+        case "--presence-grace-ms" -> {
+          Duration grace = Duration.ofMillis(nonNegativeLong(flag, value));
+          limits = with(limits, flag, value, b -> b.presenceGrace(grace));
+        }
+        case "--hello-timeout-ms" -> {
+          Duration timeout = Duration.ofMillis(nonNegativeLong(flag, value));
+          limits = with(limits, flag, value, b -> b.helloTimeout(timeout));
+        }
+        case "--rate-limit" -> {
+          Limits.RateLimit rate = rateLimit(value);
+          limits = with(limits, flag, value, b -> b.rateLimit(rate));
+        }
+        case "--max-frame-bytes" -> {
+          int bytes = nonNegativeInt(flag, value);
+          if (bytes > MAX_FRAME_BYTES) {
+            throw new UsageException("--max-frame-bytes must be at most " + MAX_FRAME_BYTES + ": " + value);
+          }
+          limits = with(limits, flag, value, b -> b.maxFrameBytes(bytes));
+        }
+        case "--max-text-chars" -> {
+          int chars = nonNegativeInt(flag, value);
+          limits = with(limits, flag, value, b -> b.maxTextChars(chars));
+        }
+        case "--allowed-origins" -> origins = origins(value);
+        default -> throw new AssertionError("flag without a case: " + flag);
+      }
+    }
+    if (inMemory && seen.contains("--data-dir")) {
+      throw new UsageException("--in-memory and --data-dir exclude each other: choose one store");
+    }
+    return new ServerOptions(host, port, dataDir, inMemory, limits, origins, false);
+  }
+
+  /**
+   * Parses a send rate such as {@code 20/10s}, {@code 5/500ms}, {@code 100/1m} or {@code 3/h} (one
+   * hour), or {@code off} for no limit ({@code null}).
+   *
+   * @throws UsageException for another form, or a rate the server refuses (zero sends or period)
+   */
+  public static Limits.RateLimit rateLimit(String value) throws UsageException {
+    if (value.equalsIgnoreCase("off")) {
+      return null;
+    }
+    Matcher matcher = RATE.matcher(value);
+    if (!matcher.matches()) {
+      throw new UsageException(
+          "--rate-limit must be SENDS/PERIOD such as 20/10s, 5/500ms, 100/1m, or off: " + value);
+    }
+    try {
+      int sends = Integer.parseInt(matcher.group(1));
+      long amount = matcher.group(2).isEmpty() ? 1 : Long.parseLong(matcher.group(2));
+      Duration per = switch (matcher.group(3)) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        default -> Duration.ofHours(amount);
+      };
+      return Limits.RateLimit.of(sends, per);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new UsageException("--rate-limit is too large: " + value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--rate-limit " + value + ": " + e.getMessage());
+    }
+  }
+
+  /** The usage text that {@code --help} prints. */
+  public static String usage() {
+    Limits defaults = Limits.defaults();
+    return String.join(System.lineSeparator(),
+        "Usage: java -jar natter-server.jar [options]",
+        "",
+        "Runs a Natter chat server: the JSON protocol over WebSocket at ws://HOST:PORT/chat.",
+        "Every option is also accepted as --flag=value.",
+        "",
+        "  --host HOST                address to listen on; 0.0.0.0 for every interface (default "
+            + DEFAULT_HOST + ")",
+        "  --port PORT                port to listen on, 0 for any free port (default " + DEFAULT_PORT + ")",
+        "  --data-dir DIR             where history is to be stored (default " + DEFAULT_DATA_DIR + ").",
+        "                             Accepted and checked now, used once the durable store lands;",
+        "                             until then history is kept in memory and lost on restart.",
+        "  --in-memory                keep history in memory only. Today that is the only store, so",
+        "                             this changes nothing yet.",
+        "  --presence-grace-ms MS     how long a dropped user stays in their rooms before the others see",
+        "                             them leave (default " + defaults.presenceGrace().toMillis() + ")",
+        "  --hello-timeout-ms MS      how long a new connection may take to send hello (default "
+            + defaults.helloTimeout().toMillis() + ")",
+        "  --rate-limit SENDS/PERIOD  sends per connection, such as 20/10s, 5/500ms, 100/1m; or off",
+        "                             (default 20/10s)",
+        "  --max-frame-bytes N        largest inbound WebSocket message in UTF-8 bytes (default "
+            + defaults.maxFrameBytes() + ")",
+        "  --max-text-chars N         longest message text in code points (default "
+            + defaults.maxTextChars() + ")",
+        "  --allowed-origins LIST     comma-separated browser origins allowed besides the server's own,",
+        "                             such as https://chat.example.com (default: none)",
+        "  -h, --help                 print this help and exit",
+        "",
+        "Prints one line, 'listening on ws://HOST:PORT/chat', when ready. SIGTERM or Ctrl-C shuts down",
+        "gracefully: every client is closed with 1001 (going away).",
+        "Exit status: 1 when the server cannot start (such as a port in use), 2 for a bad command line.",
+        "");
+  }
+
+  private static Limits with(Limits limits, String flag, String value, UnaryOperator<Limits.Builder> change)
+      throws UsageException {
+    try {
+      return change.apply(limits.toBuilder()).build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(flag + " " + value + " is refused: " + e.getMessage());
+    }
+  }
+
+  private static int nonNegativeInt(String flag, String value) throws UsageException {
+    long number = nonNegativeLong(flag, value);
+    if (number > Integer.MAX_VALUE) {
+      throw new UsageException(flag + " is too large: " + value);
+    }
+    return (int) number;
+  }
+
+  private static long nonNegativeLong(String flag, String value) throws UsageException {
+    if (!value.matches("[+-]?\\d+")) {
+      throw new UsageException(flag + " needs a whole number: " + value);
+    }
+    long number;
+    try {
+      number = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " is too large: " + value);
+    }
+    if (number < 0) {
+      throw new UsageException(flag + " must not be negative: " + value);
+    }
+    return number;
+  }
+
+  private static Path directory(String flag, String value) throws UsageException {
+    Path path;
+    try {
+      path = Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new UsageException(flag + " is not a valid path: " + e.getMessage());
+    }
+    if (Files.exists(path) && !Files.isDirectory(path)) {
+      throw new UsageException(flag + " is not a directory: " + value);
+    }
+    return path;
+  }
+
+  private static List<String> origins(String value) throws UsageException {
+    List<String> origins = new ArrayList<>();
+    for (String part : value.split(",", -1)) {
+      String origin = part.strip();
+      if (origin.isEmpty()) {
+        continue;
+      }
+      if (!ORIGIN.matcher(origin).matches()) {
+        throw new UsageException("--allowed-origins takes origins such as https://chat.example.com"
+            + " (scheme, host and optional port, no path): " + origin);
+      }
+      origins.add(origin);
+    }
+    if (origins.isEmpty()) {
+      throw new UsageException("--allowed-origins needs at least one origin");
+    }
+    return List.copyOf(origins);
+  }
+}

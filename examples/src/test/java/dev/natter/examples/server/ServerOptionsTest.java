@@ -1,0 +1,208 @@
+package dev.natter.examples.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.natter.chat.Limits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ServerOptionsTest {
+
+  @Test
+  void noFlagsGiveTheDocumentedDefaults() throws UsageException {
+    ServerOptions options = ServerOptions.parse();
+
+    assertThat(options).isEqualTo(ServerOptions.defaults());
+    assertThat(options.host()).isEqualTo("127.0.0.1");
+    assertThat(options.port()).isEqualTo(8080);
+    assertThat(options.dataDir()).isEqualTo(Path.of("./natter-data"));
+    assertThat(options.inMemory()).isFalse();
+    assertThat(options.allowedOrigins()).isEmpty();
+    assertThat(options.help()).isFalse();
+    Limits limits = options.limits();
+    assertThat(limits.presenceGrace()).isEqualTo(Duration.ofMillis(5000));
+    assertThat(limits.helloTimeout()).isEqualTo(Duration.ofMillis(10_000));
+    assertThat(limits.rateLimit()).isEqualTo(Limits.RateLimit.of(20, Duration.ofSeconds(10)));
+    assertThat(limits.maxFrameBytes()).isEqualTo(65_536);
+    assertThat(limits.maxTextChars()).isEqualTo(4000);
+  }
+
+  @Test
+  void everyFlagTakesItsValueAsTheNextArgument() throws UsageException {
+    ServerOptions options = ServerOptions.parse(
+        "--host", "0.0.0.0", "--port", "0", "--data-dir", "chat-data", "--presence-grace-ms", "0",
+        "--hello-timeout-ms", "2500", "--rate-limit", "5/500ms", "--max-frame-bytes", "1024",
+        "--max-text-chars", "200", "--allowed-origins", "https://chat.example.com, http://localhost:3000");
+
+    assertThat(options.host()).isEqualTo("0.0.0.0");
+    assertThat(options.port()).isZero();
+    assertThat(options.dataDir()).isEqualTo(Path.of("chat-data"));
+    assertThat(options.limits().presenceGrace()).isZero();
+    assertThat(options.limits().helloTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(options.limits().rateLimit()).isEqualTo(Limits.RateLimit.of(5, Duration.ofMillis(500)));
+    assertThat(options.limits().maxFrameBytes()).isEqualTo(1024);
+    assertThat(options.limits().maxTextChars()).isEqualTo(200);
+    assertThat(options.allowedOrigins()).containsExactly("https://chat.example.com", "http://localhost:3000");
+  }
+
+  @Test
+  void everyFlagTakesItsValueAfterAnEqualsSign() throws UsageException {
+    ServerOptions options = ServerOptions.parse(
+        "--host=::1", "--port=9000", "--presence-grace-ms=100", "--hello-timeout-ms=1",
+        "--rate-limit=off", "--max-frame-bytes=2048", "--max-text-chars=10",
+        "--allowed-origins=https://a.example/", "--in-memory");
+
+    assertThat(options.host()).isEqualTo("::1");
+    assertThat(options.port()).isEqualTo(9000);
+    assertThat(options.inMemory()).isTrue();
+    assertThat(options.limits().presenceGrace()).isEqualTo(Duration.ofMillis(100));
+    assertThat(options.limits().helloTimeout()).isEqualTo(Duration.ofMillis(1));
+    assertThat(options.limits().rateLimit()).isNull();
+    assertThat(options.limits().maxFrameBytes()).isEqualTo(2048);
+    assertThat(options.limits().maxTextChars()).isEqualTo(10);
+    assertThat(options.allowedOrigins()).containsExactly("https://a.example/");
+  }
+
+  @Test
+  void helpWinsOverEverythingElse() throws UsageException {
+    assertThat(ServerOptions.parse("--port", "1", "--help").help()).isTrue();
+    assertThat(ServerOptions.parse("-h").help()).isTrue();
+    assertThat(ServerOptions.parse("--help", "--no-such-flag").help()).isTrue();
+  }
+
+  @Test
+  void theUsageNamesEveryFlagAndSaysTheDataDirectoryIsNotUsedYet() {
+    assertThat(ServerOptions.usage())
+        .contains("--host", "--port", "--data-dir", "--in-memory", "--presence-grace-ms",
+            "--hello-timeout-ms", "--rate-limit", "--max-frame-bytes", "--max-text-chars",
+            "--allowed-origins", "--help")
+        .contains("used once the durable store lands");
+  }
+
+  @ParameterizedTest(name = "{0} is {1} sends per {2} ms")
+  @CsvSource({
+      "20/10s, 20, 10000",
+      "5/500ms, 5, 500",
+      "100/1m, 100, 60000",
+      "3/2h, 3, 7200000",
+      "10/s, 10, 1000",
+  })
+  void rateLimitsReadAsSendsPerPeriod(String value, int sends, long perMillis) throws UsageException {
+    assertThat(ServerOptions.rateLimit(value))
+        .isEqualTo(Limits.RateLimit.of(sends, Duration.ofMillis(perMillis)));
+  }
+
+  @Test
+  void rateLimitOffMeansNoLimit() throws UsageException {
+    assertThat(ServerOptions.rateLimit("off")).isNull();
+    assertThat(ServerOptions.rateLimit("OFF")).isNull();
+  }
+
+  @ParameterizedTest(name = "--rate-limit {0}: {1}")
+  @CsvSource(delimiter = '|', value = {
+      "20          | must be SENDS/PERIOD",
+      "20/10       | must be SENDS/PERIOD",
+      "20/10d      | must be SENDS/PERIOD",
+      "-1/10s      | must be SENDS/PERIOD",
+      "twenty/10s  | must be SENDS/PERIOD",
+      "20 / 10s    | must be SENDS/PERIOD",
+      "0/10s       | a rate limit needs positive sends and period",
+      "20/0s       | a rate limit needs positive sends and period",
+      "99999999999/1s | too large",
+  })
+  void badRateLimitsAreRefusedWithTheReason(String value, String reason) {
+    assertThatThrownBy(() -> ServerOptions.parse("--rate-limit", value))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--rate-limit")
+        .hasMessageContaining(reason);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      // unknown flags and stray arguments
+      "--prot 8080                | unknown flag: --prot",
+      "-p 8080                    | unknown flag: -p",
+      "8080                       | unexpected argument: 8080",
+      // missing values
+      "--port                     | --port needs a value",
+      "--host --port 1            | --host needs a value",
+      "--port=                    | --port needs a value",
+      // switches take none
+      "--in-memory=yes            | --in-memory takes no value",
+      // twice
+      "--port 1 --port=2          | --port given twice",
+      // not numbers, negative, out of range
+      "--port eighty              | --port needs a whole number: eighty",
+      "--port 1.5                 | --port needs a whole number: 1.5",
+      "--port -1                  | --port must not be negative: -1",
+      "--port 65536               | --port must be 0 to 65535: 65536",
+      "--presence-grace-ms -5     | --presence-grace-ms must not be negative",
+      "--hello-timeout-ms 99999999999999999999 | --hello-timeout-ms is too large",
+      "--max-text-chars 3000000000 | --max-text-chars is too large",
+      "--max-frame-bytes 100000000 | --max-frame-bytes must be at most",
+      // values the server's limits refuse
+      "--hello-timeout-ms 0       | --hello-timeout-ms 0 is refused: helloTimeout must be positive",
+      "--max-frame-bytes 0        | --max-frame-bytes 0 is refused: maxFrameBytes must be positive",
+      "--max-text-chars 0         | --max-text-chars 0 is refused: maxTextChars must be positive",
+      // origins and stores
+      "--allowed-origins chat.example.com | --allowed-origins takes origins",
+      "--allowed-origins https://a.example/path | no path",
+      "--allowed-origins ' , '    | --allowed-origins needs at least one origin",
+      "--in-memory --data-dir x   | --in-memory and --data-dir exclude each other",
+  })
+  void badCommandLinesAreRefusedNamingTheFlag(String commandLine, String message) {
+    assertThatThrownBy(() -> ServerOptions.parse(split(commandLine)))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void aDataDirectoryThatIsAFileIsRefused(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("history"), "not a directory");
+
+    assertThatThrownBy(() -> ServerOptions.parse("--data-dir", file.toString()))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("--data-dir is not a directory: " + file);
+  }
+
+  @Test
+  void aDataDirectoryMayNotExistYet(@TempDir Path dir) throws UsageException {
+    Path missing = dir.resolve("not-yet");
+
+    assertThat(ServerOptions.parse("--data-dir=" + missing).dataDir()).isEqualTo(missing);
+    assertThat(missing).doesNotExist();
+  }
+
+  @Test
+  void aDataDirectoryWithANulCharacterIsRefused() {
+    assertThatThrownBy(() -> ServerOptions.parse("--data-dir", "bad\0path"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--data-dir is not a valid path");
+  }
+
+  @Test
+  void theOptionsAreImmutable() throws UsageException {
+    ServerOptions options = ServerOptions.parse("--allowed-origins", "https://a.example");
+
+    assertThatThrownBy(() -> options.allowedOrigins().add("https://b.example"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  /** Splits on spaces, keeping a single-quoted part whole. */
+  private static String[] split(String commandLine) {
+    List<String> parts = new java.util.ArrayList<>();
+    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("'([^']*)'|(\\S+)").matcher(commandLine);
+    while (matcher.find()) {
+      parts.add(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
+    }
+    return parts.toArray(String[]::new);
+  }
+}
