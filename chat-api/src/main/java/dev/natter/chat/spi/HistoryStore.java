@@ -9,18 +9,27 @@ import dev.natter.chat.internal.store.InMemoryHistoryStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where rooms' logs are kept. The store assigns each message its {@code seq}: 1 more than the room's
  * latest, gap-free.
  *
- * <p>Threading: the engine calls {@link #append} for one room from one thread at a time and in the order
+ * <p>Threading: the engine calls {@link #append} for one room from one thread at a time, in the order
  * the room's messages are to be stored; calls for different rooms, and reads, come concurrently.
  * Implementations must be thread-safe under that contract.
  *
- * <p>Failures: a method that cannot do its work throws {@link dev.natter.chat.ChatException} with
+ * <p>Appends are asynchronous so that a durable store can commit many of them in one transaction (group
+ * commit) instead of one disk sync per message. {@link #append} never blocks: it queues the message, and
+ * its future completes once the message is stored. For one room the futures complete in the order of
+ * the calls, and the {@code seq}s follow that order without a gap.
+ *
+ * <p>Failures: a read that cannot do its work throws {@link dev.natter.chat.ChatException} with
  * {@link dev.natter.chat.ChatStatus.Code#INTERNAL} (or any unchecked exception, which the engine treats
- * the same) and leaves nothing half-written: a failed append stores nothing and uses up no {@code seq}.
+ * the same). An append that cannot be stored completes its future exceptionally and leaves nothing
+ * half-written. No {@code seq} is lost to it: the appends queued behind it for the same room fail too
+ * (their order could not be kept otherwise), and the next append after them takes the failed one's
+ * {@code seq}. A store that cannot take more (its queue is full) fails the append at once.
  *
  * <p>The server owns the store it is given and closes it when it closes.
  */
@@ -40,16 +49,18 @@ public interface HistoryStore extends AutoCloseable {
   }
 
   /**
-   * The state of a room's log. A room never written to has {@code latestSeq} 0, and an epoch that
-   * stays the same for as long as its log is kept.
+   * The state of a room's log: its stored messages, not those still queued. A room never written to
+   * has {@code latestSeq} 0, and an epoch that stays the same for as long as its log is kept.
    */
   LogState state(String room);
 
   /**
-   * Stores a message with the next {@code seq} of its room and returns it. When this returns, the
-   * message is as durable as the store makes it.
+   * Queues a message to be stored with the next {@code seq} of its room; never blocks. The future
+   * completes with the stored message once it is as durable as the store makes it (for a disk-backed
+   * store: committed), or exceptionally when it was not stored. See the class comment for the order
+   * and failure rules. The future may complete on any thread, the caller's included.
    */
-  ChatMessage append(NewMessage message);
+  CompletableFuture<ChatMessage> append(NewMessage message);
 
   /** Reads a page of a room's log, messages oldest first. A room never written to gives an empty page. */
   HistoryPage read(String room, PageRequest request);

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -338,8 +339,17 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     } catch (ChatException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.supplyAsync(() -> requests.publish(room, User.SYSTEM, null, text, null),
-        executor);
+    // Completed on the server's executor, never on the store's thread, whatever the caller chains on it.
+    CompletableFuture<ChatMessage> posted = new CompletableFuture<>();
+    requests.publish(room, User.SYSTEM, null, text, null).whenCompleteAsync((message, error) -> {
+      if (error == null) {
+        posted.complete(message);
+      } else {
+        posted.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+            ? error.getCause() : error);
+      }
+    }, executor);
+    return posted;
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The requests of a started session: join, leave, send, history, rooms, members, ping. Each runs on its
@@ -87,17 +88,21 @@ final class Requests {
     room.lock.lock();
     try {
       HistoryStore.LogState log = store.state(name);
+      // The snapshot ends at the last message delivered live: any later one is stored but still on
+      // its way, and reaches this session live once it is a member.
+      long latest = Math.min(room.deliveredSeq, log.latestSeq());
       Boolean recovered = null;
       HistoryPage page;
       if (join.sinceSeq() != null) {
         long since = join.sinceSeq();
         recovered = join.sinceEpoch().equals(log.epoch())
-            && since <= log.latestSeq()
+            && since <= latest
             && since + 1 >= log.firstSeq();
         page = store.read(name, recovered ? PageRequest.after(since, limit) : PageRequest.latest(limit));
       } else {
         page = store.read(name, PageRequest.latest(limit));
       }
+      page = upTo(page, latest, Boolean.TRUE.equals(recovered));
       List<User> members;
       if (directUsers != null) {
         members = directUsers;
@@ -109,12 +114,26 @@ final class Requests {
         members = room.members();
       }
       // Sent under the lock, so no live message of this room can overtake it.
-      connection.send(new ServerFrame.Joined(join.id(), name, log.epoch(), log.latestSeq(), members,
+      connection.send(new ServerFrame.Joined(join.id(), name, log.epoch(), latest, members,
           page.messages(), page.more(), recovered));
       return null;
     } finally {
       room.lock.unlock();
     }
+  }
+
+  // Drops the messages of a page past `latest`. A forward page that lost some has nothing more to
+  // fetch: the rest arrives live. A latest page keeps its `more`: what it dropped is newer, not older.
+  private static HistoryPage upTo(HistoryPage page, long latest, boolean forward) {
+    List<ChatMessage> messages = page.messages();
+    int keep = messages.size();
+    while (keep > 0 && messages.get(keep - 1).seq() > latest) {
+      keep--;
+    }
+    if (keep == messages.size()) {
+      return page;
+    }
+    return new HistoryPage(page.room(), page.epoch(), messages.subList(0, keep), !forward && page.more());
   }
 
   private ServerFrame leave(Session session, ClientFrame.Leave leave) {
@@ -148,7 +167,7 @@ final class Requests {
     if (send.cid() != null) {
       CompletableFuture<ChatMessage> first = idempotency.lookup(me.id(), send.cid(), now);
       if (first != null) {
-        return answerWith(connection, send.id(), first);
+        return answerWith(connection, send.id(), first, "the first send failed");
       }
     }
     // 3. rate
@@ -174,37 +193,46 @@ final class Requests {
     if (send.cid() != null) {
       CompletableFuture<ChatMessage> first = idempotency.claim(me.id(), send.cid(), now);
       if (first != null) {
-        return answerWith(connection, send.id(), first);
+        return answerWith(connection, send.id(), first, "the first send failed");
       }
     }
-    ChatMessage stored;
-    try {
-      stored = publish(room, me, to, send.text(), send.cid());
-    } catch (RuntimeException e) {
-      if (send.cid() != null) {
-        idempotency.failed(me.id(), send.cid(), e);
-      }
-      throw e;
-    }
+    CompletableFuture<ChatMessage> stored = publish(room, me, to, send.text(), send.cid());
     if (send.cid() != null) {
-      idempotency.completed(me.id(), send.cid(), stored);
+      String cid = send.cid();
+      stored.whenComplete((message, error) -> {
+        if (error == null) {
+          idempotency.completed(me.id(), cid, message);
+        } else {
+          idempotency.failed(me.id(), cid, error);
+        }
+      });
     }
     connection.sendAccepted();
-    return sendOk(send.id(), stored);
+    return answerWith(connection, send.id(), stored, "the message was not stored");
   }
 
-  /** Stores and delivers a message; a store failure becomes {@code internal}. */
-  ChatMessage publish(String room, User from, User to, String text, String cid) {
+  /**
+   * Stores and delivers a message. The future completes once it was delivered; a store failure
+   * completes it with {@code internal}.
+   */
+  CompletableFuture<ChatMessage> publish(String room, User from, User to, String text, String cid) {
     Instant ts = Instant.ofEpochMilli(clock.millis());
     HistoryStore.NewMessage message =
         new HistoryStore.NewMessage(room, ids.messageId(ts.toEpochMilli()), from, to, text, ts, cid);
+    CompletableFuture<ChatMessage> delivered;
     try {
-      return rooms.publish(message);
-    } catch (ChatException e) {
-      throw e.code() == Code.INTERNAL ? e : internal(e);
+      delivered = rooms.publish(message);
     } catch (RuntimeException e) {
-      throw internal(e);
+      // The room could not even be opened (its log state unreadable).
+      delivered = CompletableFuture.failedFuture(e);
     }
+    return delivered.handle((stored, error) -> {
+      if (error == null) {
+        return stored;
+      }
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      throw cause instanceof ChatException chat && chat.code() == Code.INTERNAL ? chat : internal(cause);
+    });
   }
 
   /** Checks a text is not blank and not too long. */
@@ -222,13 +250,15 @@ final class Requests {
     }
   }
 
-  private ServerFrame answerWith(Connection connection, String id, CompletableFuture<ChatMessage> first) {
-    if (first.isDone() && !first.isCompletedExceptionally()) {
-      return sendOk(id, first.join());
+  // Answers a send with its outcome: now when it is known, later (returning null) when it is not.
+  private ServerFrame answerWith(
+      Connection connection, String id, CompletableFuture<ChatMessage> outcome, String failure) {
+    if (outcome.isDone() && !outcome.isCompletedExceptionally()) {
+      return sendOk(id, outcome.join());
     }
-    first.whenComplete((message, error) -> connection.send(error == null
+    outcome.whenComplete((message, error) -> connection.send(error == null
         ? sendOk(id, message)
-        : new ServerFrame.ErrorReply(id, ChatStatus.of(Code.INTERNAL, "the first send failed"))));
+        : new ServerFrame.ErrorReply(id, ChatStatus.of(Code.INTERNAL, failure))));
     return null;
   }
 

@@ -1,13 +1,17 @@
 package dev.natter.chat.internal.engine;
 
+import dev.natter.chat.ChatMessage;
 import dev.natter.chat.User;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -23,10 +27,33 @@ final class Room {
   /** userId -> the user's sessions in this room. Guarded by {@link #lock}. */
   private final Map<String, Member> members = new LinkedHashMap<>();
 
+  /**
+   * Appends handed to the store and not yet delivered, in the order they were handed over (which is
+   * their {@code seq} order). Guarded by {@link #lock}.
+   */
+  final Deque<PendingAppend> pending = new ArrayDeque<>();
+
+  /**
+   * The highest {@code seq} delivered live (or stored before this room was opened). Messages above it
+   * may be stored but are still on their way; a join's snapshot stops here. Guarded by {@link #lock}.
+   */
+  long deliveredSeq;
+
   private volatile int memberCount;
 
-  Room(String name) {
+  Room(String name, long storedSeq) {
     this.name = name;
+    this.deliveredSeq = storedSeq;
+  }
+
+  /** An append on its way to the store, and the future completed once it was delivered. */
+  static final class PendingAppend {
+    final CompletableFuture<ChatMessage> stored;
+    final CompletableFuture<ChatMessage> delivered = new CompletableFuture<>();
+
+    PendingAppend(CompletableFuture<ChatMessage> stored) {
+      this.stored = stored;
+    }
   }
 
   /** Adds a session; returns true when its user was not a member before. Call under the lock. */

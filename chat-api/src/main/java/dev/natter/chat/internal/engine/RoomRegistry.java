@@ -13,12 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The rooms, and the one path every message takes: stored, then fanned out, under its room's lock, so
- * {@code seq} order is delivery order.
+ * The rooms, and the one path every message takes: handed to the store under its room's lock, then,
+ * once stored, fanned out under that lock again, strictly in the order it was handed over. So {@code seq}
+ * order is delivery order, and a slow disk holds up no other room.
  */
 final class RoomRegistry {
   private static final System.Logger LOG = System.getLogger(RoomRegistry.class.getName());
@@ -42,7 +46,8 @@ final class RoomRegistry {
 
   /** The room, created when it does not exist. The caller has checked the name. */
   Room room(String name) {
-    return rooms.computeIfAbsent(name, Room::new);
+    Room room = rooms.get(name);
+    return room != null ? room : rooms.computeIfAbsent(name, n -> new Room(n, store.state(n).latestSeq()));
   }
 
   /** The room, or {@code null}. */
@@ -51,26 +56,62 @@ final class RoomRegistry {
   }
 
   /**
-   * Stores a message and delivers it to every attached session in the room (for a direct room: every
-   * session of its two users), all under the room's lock. The frame is prepared once for all.
+   * Hands a message to the store and, once stored, delivers it to every attached session in the room
+   * (for a direct room: every session of its two users). The frame is prepared once for all. The future
+   * completes after the delivery, or exceptionally when the store failed.
    */
-  ChatMessage publish(HistoryStore.NewMessage message) {
+  CompletableFuture<ChatMessage> publish(HistoryStore.NewMessage message) {
     Room room = room(message.room());
     room.lock.lock();
     try {
-      ChatMessage stored = store.append(message);
-      PreparedFrame frame = prepare.apply(new ServerFrame.MessageEvent(stored));
-      if (stored.to() != null) {
-        deliverToUser(stored.from().id(), frame);
-        deliverToUser(stored.to().id(), frame);
-      } else {
-        room.forEachConnection(null, connection -> connection.deliver(frame));
+      CompletableFuture<ChatMessage> stored;
+      try {
+        stored = store.append(message);
+      } catch (RuntimeException e) {
+        stored = CompletableFuture.failedFuture(e);
       }
-      notifyListener(() -> listener.onMessage(stored));
-      return stored;
+      Room.PendingAppend pending = new Room.PendingAppend(stored);
+      room.pending.addLast(pending);
+      // An in-memory store completes at once: this then delivers right here, still under the lock.
+      stored.whenComplete((result, error) -> deliverStored(room));
+      return pending.delivered;
     } finally {
       room.lock.unlock();
     }
+  }
+
+  // Delivers, in hand-over order, every pending append whose store step finished. Whichever thread
+  // completes a store future runs this; the lock and the queue keep the order whatever that thread is.
+  private void deliverStored(Room room) {
+    room.lock.lock();
+    try {
+      while (!room.pending.isEmpty() && room.pending.peekFirst().stored.isDone()) {
+        Room.PendingAppend head = room.pending.removeFirst();
+        ChatMessage stored;
+        try {
+          stored = head.stored.join();
+        } catch (CompletionException | CancellationException e) {
+          head.delivered.completeExceptionally(e.getCause() != null ? e.getCause() : e);
+          continue;
+        }
+        deliver(room, stored);
+        head.delivered.complete(stored);
+      }
+    } finally {
+      room.lock.unlock();
+    }
+  }
+
+  private void deliver(Room room, ChatMessage stored) {
+    PreparedFrame frame = prepare.apply(new ServerFrame.MessageEvent(stored));
+    if (stored.to() != null) {
+      deliverToUser(stored.from().id(), frame);
+      deliverToUser(stored.to().id(), frame);
+    } else {
+      room.forEachConnection(null, connection -> connection.deliver(frame));
+    }
+    room.deliveredSeq = Math.max(room.deliveredSeq, stored.seq());
+    notifyListener(() -> listener.onMessage(stored));
   }
 
   /** Tells the room's other users of a presence change. Call under the room's lock. */

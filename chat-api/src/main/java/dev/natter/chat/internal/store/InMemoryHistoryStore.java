@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -57,7 +58,15 @@ public final class InMemoryHistoryStore implements HistoryStore {
   }
 
   @Override
-  public ChatMessage append(NewMessage message) {
+  public CompletableFuture<ChatMessage> append(NewMessage message) {
+    try {
+      return CompletableFuture.completedFuture(store(message));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private ChatMessage store(NewMessage message) {
     RoomLog log = logs.computeIfAbsent(message.room(), room -> new RoomLog());
     ChatMessage stored;
     synchronized (log) {

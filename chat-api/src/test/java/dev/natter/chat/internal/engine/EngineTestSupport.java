@@ -8,6 +8,7 @@ import dev.natter.chat.ChatStatus.Code;
 import dev.natter.chat.Limits;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.ClientFrame;
+import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.ServerFrame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,11 +49,17 @@ abstract class EngineTestSupport {
 
   ChatServer start(Limits limits, Duration presenceGrace) {
     try {
-      server = ChatServer.builder(transport).limits(limits).presenceGrace(presenceGrace).build().start();
+      server = ChatServer.builder(transport).historyStore(store()).limits(limits).presenceGrace(presenceGrace)
+          .build().start();
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The store the server is started with; in memory unless a test says otherwise. */
+  HistoryStore store() {
+    return HistoryStore.inMemory();
   }
 
   static Limits.Builder limits() {

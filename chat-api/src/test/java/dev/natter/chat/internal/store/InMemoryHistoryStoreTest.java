@@ -42,7 +42,7 @@ class InMemoryHistoryStoreTest {
   void pagesBackwardsAndForwards() {
     HistoryStore big = HistoryStore.inMemory(100);
     for (int i = 1; i <= 10; i++) {
-      big.append(message("general", "m" + i, null));
+      big.append(message("general", "m" + i, null)).join();
     }
     HistoryPage latest = big.read("general", PageRequest.latest(3));
     assertThat(seqs(latest)).containsExactly(8L, 9L, 10L);
@@ -66,7 +66,7 @@ class InMemoryHistoryStoreTest {
   @Test
   void findsASendersCidWithinTheWindow() {
     ChatMessage stored = store.append(new HistoryStore.NewMessage(
-        "general", "m1", ALICE, null, "hi", Instant.ofEpochMilli(1_000_000), "cid-1"));
+        "general", "m1", ALICE, null, "hi", Instant.ofEpochMilli(1_000_000), "cid-1")).join();
     assertThat(store.findByCid("alice", "cid-1", Instant.ofEpochMilli(999_000))).contains(stored);
     assertThat(store.findByCid("alice", "cid-1", Instant.ofEpochMilli(1_000_001))).isEmpty();
     assertThat(store.findByCid("bob", "cid-1", Instant.EPOCH)).isEmpty();
@@ -74,8 +74,8 @@ class InMemoryHistoryStoreTest {
 
   @Test
   void remembersUsersAndDirectConversationsMostRecentFirst() {
-    store.append(new HistoryStore.NewMessage("dm:alice:bob", "m1", ALICE, BOB, "hi", Instant.ofEpochMilli(1), null));
-    store.append(new HistoryStore.NewMessage("dm:alice:carol", "m2", CAROL, ALICE, "yo", Instant.ofEpochMilli(2), null));
+    store.append(new HistoryStore.NewMessage("dm:alice:bob", "m1", ALICE, BOB, "hi", Instant.ofEpochMilli(1), null)).join();
+    store.append(new HistoryStore.NewMessage("dm:alice:carol", "m2", CAROL, ALICE, "yo", Instant.ofEpochMilli(2), null)).join();
     assertThat(store.findUser("bob")).contains(BOB);
     assertThat(store.findUser("dave")).isEmpty();
     assertThat(store.directConversations("alice", 10))
@@ -94,7 +94,7 @@ class InMemoryHistoryStoreTest {
   }
 
   private ChatMessage append(String room, String text) {
-    return store.append(message(room, text, null));
+    return store.append(message(room, text, null)).join();
   }
 
   private static HistoryStore.NewMessage message(String room, String text, String cid) {

@@ -1,0 +1,201 @@
+package dev.natter.chat.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.natter.chat.ChatMessage;
+import dev.natter.chat.ChatStatus.Code;
+import dev.natter.chat.DirectConversation;
+import dev.natter.chat.HistoryPage;
+import dev.natter.chat.PageRequest;
+import dev.natter.chat.User;
+import dev.natter.chat.spi.ClientFrame;
+import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.spi.ServerFrame;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine over a store whose appends complete later (as a durable store's group commit does): the
+ * sender's ok and every delivery wait for the store, a join meanwhile sees the message once, and a failed
+ * append is {@code internal} and costs no {@code seq}.
+ */
+class AsyncStoreTest extends EngineTestSupport {
+  private final HeldStore store = new HeldStore();
+
+  @Override
+  HistoryStore store() {
+    return store;
+  }
+
+  @Test
+  void theOkAndTheDeliveriesWaitForTheStore() {
+    start();
+    FakeConnection alice = login("alice");
+    FakeConnection bob = login("bob");
+    join(alice, "general");
+    join(bob, "general");
+    alice.next(ServerFrame.PresenceEvent.class);
+
+    alice.receive(new ClientFrame.Send("s1", "general", null, "held", null));
+    assertNothingElseSent(alice);
+    assertNothingElseSent(bob);
+
+    store.release();
+
+    ServerFrame first = alice.next();
+    ServerFrame second = alice.next();
+    assertThat(List.of(first, second)).hasAtLeastOneElementOfType(ServerFrame.SendOk.class)
+        .hasAtLeastOneElementOfType(ServerFrame.MessageEvent.class);
+    ChatMessage atBob = nextMessage(bob);
+    assertThat(atBob.seq()).isEqualTo(1);
+    assertThat(atBob.text()).isEqualTo("held");
+  }
+
+  @Test
+  void aJoinWhileAnAppendIsOnItsWayGetsTheMessageLiveExactlyOnce() {
+    start();
+    FakeConnection alice = login("alice");
+    FakeConnection carol = login("carol");
+    join(alice, "general");
+    alice.receive(new ClientFrame.Send("s1", "general", null, "in flight", null));
+    store.storeWithoutCompleting();
+
+    ServerFrame.Joined joined = join(carol, "general");
+
+    assertThat(joined.seq()).as("the snapshot stops before the undelivered message").isZero();
+    assertThat(joined.messages()).isEmpty();
+    store.complete();
+    assertThat(nextMessage(carol).text()).isEqualTo("in flight");
+    assertNothingElseSent(carol);
+  }
+
+  @Test
+  void aFailedAppendIsInternalDeliversNothingAndCostsNoSeq() {
+    start();
+    FakeConnection alice = login("alice");
+    FakeConnection bob = login("bob");
+    join(alice, "general");
+    join(bob, "general");
+    alice.next(ServerFrame.PresenceEvent.class);
+
+    alice.receive(new ClientFrame.Send("s1", "general", null, "lost", "c-1"));
+    store.fail();
+
+    assertError(alice.next(), "s1", Code.INTERNAL);
+    assertNothingElseSent(bob);
+    store.passThrough = true;
+    Sent retry = send(alice, new ClientFrame.Send("s2", "general", null, "again", "c-1"));
+    assertThat(retry.ok().seq()).as("the failed append used up no seq").isEqualTo(1);
+    assertThat(nextMessage(bob).text()).isEqualTo("again");
+  }
+
+  /**
+   * Holds each append until the test releases it: stores it and completes it, stores it without
+   * completing yet, or fails it.
+   */
+  private static final class HeldStore implements HistoryStore {
+    private final HistoryStore stored = HistoryStore.inMemory();
+    private final Deque<Held> held = new ArrayDeque<>();
+    private CompletableFuture<ChatMessage> storedNotCompleted;
+    private ChatMessage storedMessage;
+    volatile boolean passThrough;
+
+    private record Held(NewMessage message, CompletableFuture<ChatMessage> future) {}
+
+    @Override
+    public synchronized CompletableFuture<ChatMessage> append(NewMessage message) {
+      if (passThrough) {
+        return stored.append(message);
+      }
+      CompletableFuture<ChatMessage> future = new CompletableFuture<>();
+      held.addLast(new Held(message, future));
+      notifyAll();
+      return future;
+    }
+
+    void release() {
+      Held next = next();
+      next.future().complete(stored.append(next.message()).join());
+    }
+
+    void storeWithoutCompleting() {
+      Held next = next();
+      synchronized (this) {
+        storedMessage = stored.append(next.message()).join();
+        storedNotCompleted = next.future();
+      }
+    }
+
+    void complete() {
+      CompletableFuture<ChatMessage> future;
+      ChatMessage message;
+      synchronized (this) {
+        future = storedNotCompleted;
+        message = storedMessage;
+      }
+      future.complete(message);
+    }
+
+    void fail() {
+      next().future().completeExceptionally(new IllegalStateException("disk full"));
+    }
+
+    // Waits for the engine to hand over the append the test just sent.
+    private synchronized Held next() {
+      long deadline = System.nanoTime() + FakeConnection.TIMEOUT.toNanos();
+      while (held.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("no append reached the store");
+        }
+        try {
+          wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+      return held.removeFirst();
+    }
+
+    @Override
+    public LogState state(String room) {
+      return stored.state(room);
+    }
+
+    @Override
+    public HistoryPage read(String room, PageRequest request) {
+      return stored.read(room, request);
+    }
+
+    @Override
+    public Optional<ChatMessage> findByCid(String userId, String cid, Instant notBefore) {
+      return stored.findByCid(userId, cid, notBefore);
+    }
+
+    @Override
+    public Optional<User> findUser(String userId) {
+      return stored.findUser(userId);
+    }
+
+    @Override
+    public List<DirectConversation> directConversations(String userId, int limit) {
+      return stored.directConversations(userId, limit);
+    }
+
+    @Override
+    public List<String> rooms() {
+      return stored.rooms();
+    }
+
+    @Override
+    public void close() {
+      stored.close();
+    }
+  }
+}
