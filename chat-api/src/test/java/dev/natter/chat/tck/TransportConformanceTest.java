@@ -23,13 +23,16 @@ import dev.natter.chat.Welcome;
 import dev.natter.chat.spi.ClientFrame;
 import dev.natter.chat.spi.ClientTransport;
 import dev.natter.chat.spi.CloseCodes;
+import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.ServerFrame;
 import dev.natter.chat.spi.ServerTransport;
 import dev.natter.chat.testing.RecordingListener;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +60,18 @@ public abstract class TransportConformanceTest {
 
   /** A client transport connecting to {@code server}, once the server has started. */
   protected abstract ClientTransport newClientTransport(ServerTransport server);
+
+  private final Map<String, HistoryStore> inMemoryStores = new HashMap<>();
+
+  /**
+   * Opens the history store named {@code name}. Opening a name again, after the server that had it was
+   * closed (which closed the store), must give a store over the same data: that is how the suite
+   * restarts a server. The default keeps in-memory stores, which outlive their close; a durable store's
+   * suite opens the same file or database again.
+   */
+  protected HistoryStore openStore(String name) {
+    return inMemoryStores.computeIfAbsent(name, n -> HistoryStore.inMemory());
+  }
 
   @AfterEach
   void closeEverything() throws Exception {
@@ -264,6 +279,36 @@ public abstract class TransportConformanceTest {
 
     JoinResult ahead = bob2.join("general", new Cursor(99, epoch)).join();
     assertThat(ahead.recovered()).as("a cursor beyond the room's latest").isFalse();
+  }
+
+  @Test
+  @DisplayName("after a restart on the same store, a cursor recovers exactly the missed messages")
+  void recoveryAcrossAServerRestart() {
+    Limits noRateLimit = Limits.defaults().toBuilder().rateLimit(null).build();
+    ChatServer first = startServer(b -> b.historyStore(openStore("restart")).limits(noRateLimit));
+    ChatClient alice = connect("alice");
+    alice.join("general").join();
+    ChatClient bob = connect("bob");
+    JoinResult bobJoined = bob.join("general").join();
+    for (int i = 1; i <= 3; i++) {
+      alice.send("general", "seen " + i).join();
+    }
+    Cursor seen = new Cursor(3, bobJoined.epoch());
+    bob.close();
+    alice.send("general", "missed 1").join();
+    alice.send("general", "missed 2").join();
+    alice.close();
+    first.close();
+
+    startServer(b -> b.historyStore(openStore("restart")).limits(noRateLimit));
+    ChatClient bobAgain = connect("bob");
+    JoinResult recovered = bobAgain.join("general", seen).join();
+
+    assertThat(recovered.recovered()).isTrue();
+    assertThat(recovered.epoch()).isEqualTo(seen.epoch());
+    assertThat(recovered.messages()).extracting(ChatMessage::text).containsExactly("missed 1", "missed 2");
+    assertThat(recovered.messages()).extracting(ChatMessage::seq).containsExactly(4L, 5L);
+    assertThat(bobAgain.send("general", "after the restart").join().seq()).isEqualTo(6);
   }
 
   // ---- idempotency, names, limits ----
