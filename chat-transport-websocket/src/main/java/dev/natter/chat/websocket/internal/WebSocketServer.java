@@ -27,8 +27,13 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
  * connections.
  */
 public final class WebSocketServer {
-  /** Tyrus closes with 1011 instead of 1009 unless its buffer is larger than the frame limit. */
-  private static final int INCOMING_BUFFER_HEADROOM = 1024;
+  /** The most bytes one read from a socket hands on; bounds what Tyrus must buffer beyond a frame. */
+  private static final int READ_BUFFER_BYTES = 64 * 1024;
+  /**
+   * Tyrus's per-connection buffer must hold a partial legal frame (its header included) plus one read,
+   * or it overflows and closes with 1011. {@link MessageSizeFilter} keeps frames within the limit.
+   */
+  private static final int INCOMING_BUFFER_HEADROOM = 14 + READ_BUFFER_BYTES + 1024;
 
   private final String host;
   private final int configuredPort;
@@ -83,9 +88,11 @@ public final class WebSocketServer {
     HttpServer server = new HttpServer();
     NetworkListener network = new NetworkListener("natter", host, configuredPort);
     network.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+    network.getTransport().setReadBufferSize(READ_BUFFER_BYTES);
     // WebSocket connections live long; the heartbeat, not an HTTP keep-alive timer, ends dead ones.
     network.getKeepAlive().setIdleTimeoutInSeconds(-1);
-    // Added first, so it sits before Tyrus in the chain (each add-on goes before the HTTP handlers).
+    // Added before Tyrus's, so they sit before it in the chain (each goes before the HTTP handlers).
+    network.registerAddOn(MessageSizeFilter.addOn(maxFrameBytes));
     network.registerAddOn(OriginFilter.addOn(this::admits));
     network.registerAddOn(new WebSocketAddOn(container, ""));
     server.addListener(network);

@@ -1,0 +1,93 @@
+package dev.natter.chat.websocket.internal;
+
+import java.io.IOException;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.HttpServerFilter;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.memory.Buffers;
+
+/**
+ * Enforces the message size limit on the bytes of an upgraded connection, before Tyrus buffers them.
+ *
+ * <p>Why not Tyrus's own limits: Tyrus buffers a whole frame before it looks at its size, in a buffer
+ * capped by {@code incomingBufferSize}; a frame bigger than that buffer, or a burst of legal frames
+ * that arrives at once, overflows it and closes the connection with 1011. Its message limit counts
+ * UTF-16 characters and applies only to fragmented messages. So this filter reads each frame header as
+ * it arrives and closes with 1009 as soon as a message (its fragments added up) goes over the limit
+ * in UTF-8 bytes; the Tyrus buffer is sized to hold one legal frame plus one read.
+ */
+final class MessageSizeFilter extends BaseFilter {
+  private static final Attribute<MessageSizeScanner> SCANNER =
+      Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(MessageSizeFilter.class.getName() + ".scanner");
+
+  // A close frame from the server (unmasked): FIN + close, 2 bytes of payload, code 1009.
+  private static final byte[] CLOSE_1009 = {(byte) 0x88, 0x02, 0x03, (byte) 0xF1};
+
+  private final int limit;
+
+  private MessageSizeFilter(int limit) {
+    this.limit = limit;
+  }
+
+  /** An add-on that puts the filter before the HTTP server's handlers; register it before Tyrus's. */
+  static AddOn addOn(int limit) {
+    return new AddOn() {
+      @Override
+      public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        builder.add(builder.indexOfType(HttpServerFilter.class), new MessageSizeFilter(limit));
+      }
+    };
+  }
+
+  @Override
+  public NextAction handleRead(FilterChainContext ctx) throws IOException {
+    if (!(ctx.getMessage() instanceof HttpContent content)) {
+      return ctx.getInvokeAction();
+    }
+    HttpHeader header = content.getHttpHeader();
+    Buffer bytes = content.getContent();
+    // Only an upgrade request's content is WebSocket frames: after the 101, Grizzly hands every read
+    // on the connection to the filters as more content of that request.
+    if (!header.isUpgrade() || bytes == null || !bytes.hasRemaining()) {
+      return ctx.getInvokeAction();
+    }
+    Connection<?> connection = ctx.getConnection();
+    MessageSizeScanner scanner = SCANNER.get(connection);
+    if (scanner == null) {
+      scanner = new MessageSizeScanner(limit);
+      SCANNER.set(connection, scanner);
+    }
+    if (scanner.scan(bytes)) {
+      return ctx.getInvokeAction();
+    }
+    closeWith1009(connection);
+    return ctx.getStopAction();
+  }
+
+  // Grizzly's write signature takes a raw WriteResult handler.
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static void closeWith1009(Connection<?> connection) {
+    Buffer close = Buffers.wrap(connection.getMemoryManager(), CLOSE_1009.clone());
+    connection.write(close, new org.glassfish.grizzly.EmptyCompletionHandler() {
+      @Override
+      public void completed(Object result) {
+        connection.closeSilently();
+      }
+
+      @Override
+      public void failed(Throwable error) {
+        connection.closeSilently();
+      }
+    });
+  }
+}
