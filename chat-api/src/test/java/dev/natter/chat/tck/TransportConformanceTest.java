@@ -62,12 +62,14 @@ public abstract class TransportConformanceTest {
   protected abstract ClientTransport newClientTransport(ServerTransport server);
 
   private final Map<String, HistoryStore> inMemoryStores = new HashMap<>();
+  private int serversStarted;
 
   /**
-   * Opens the history store named {@code name}. Opening a name again, after the server that had it was
-   * closed (which closed the store), must give a store over the same data: that is how the suite
-   * restarts a server. The default keeps in-memory stores, which outlive their close; a durable store's
-   * suite opens the same file or database again.
+   * Opens the history store named {@code name}; every server the suite starts gets one. Opening a name
+   * again, after the server that had it was closed (which closed the store), must give a store over the
+   * same data: that is how the suite restarts a server. The default keeps in-memory stores, which
+   * outlive their close; a durable store's suite opens the same file or database again, and so runs the
+   * whole suite on that store.
    */
   protected HistoryStore openStore(String name) {
     return inMemoryStores.computeIfAbsent(name, n -> HistoryStore.inMemory());
@@ -285,7 +287,7 @@ public abstract class TransportConformanceTest {
   @DisplayName("after a restart on the same store, a cursor recovers exactly the missed messages")
   void recoveryAcrossAServerRestart() {
     Limits noRateLimit = Limits.defaults().toBuilder().rateLimit(null).build();
-    ChatServer first = startServer(b -> b.historyStore(openStore("restart")).limits(noRateLimit));
+    ChatServer first = startServer(openStore("restart"), b -> b.limits(noRateLimit));
     ChatClient alice = connect("alice");
     alice.join("general").join();
     ChatClient bob = connect("bob");
@@ -300,7 +302,7 @@ public abstract class TransportConformanceTest {
     alice.close();
     first.close();
 
-    startServer(b -> b.historyStore(openStore("restart")).limits(noRateLimit));
+    startServer(openStore("restart"), b -> b.limits(noRateLimit));
     ChatClient bobAgain = connect("bob");
     JoinResult recovered = bobAgain.join("general", seen).join();
 
@@ -491,10 +493,15 @@ public abstract class TransportConformanceTest {
     return startServer(b -> {});
   }
 
-  /** Starts a server on a new server transport, configured by {@code configure}. */
+  /** Starts a server on a new server transport and a new store, configured by {@code configure}. */
   protected ChatServer startServer(Consumer<ChatServer.Builder> configure) {
+    return startServer(openStore("server-" + (++serversStarted)), configure);
+  }
+
+  /** Starts a server on a new server transport and {@code store}, configured by {@code configure}. */
+  protected ChatServer startServer(HistoryStore store, Consumer<ChatServer.Builder> configure) {
     serverTransport = newServerTransport();
-    ChatServer.Builder builder = ChatServer.builder(serverTransport);
+    ChatServer.Builder builder = ChatServer.builder(serverTransport).historyStore(store);
     configure.accept(builder);
     server = builder.build();
     try {
