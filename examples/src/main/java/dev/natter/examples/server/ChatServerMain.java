@@ -1,9 +1,12 @@
 package dev.natter.examples.server;
 
 import dev.natter.chat.ChatServer;
+import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.store.jdbc.JdbcHistoryStore;
 import dev.natter.chat.websocket.WebSocketServerTransport;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,6 +26,8 @@ public final class ChatServerMain {
   static final int EXIT_USAGE = 2;
 
   private static final String NAME = "natter-server";
+  /** The SQLite file in the data directory. */
+  static final String DATABASE_FILE = "natter.db";
   /** Held so the level set below sticks: the JDK keeps loggers only weakly. */
   private static final Logger GRIZZLY_AND_TYRUS = Logger.getLogger("org.glassfish");
 
@@ -61,13 +66,21 @@ public final class ChatServerMain {
     WebSocketServerTransport transport = WebSocketServerTransport.forAddress(options.host(), options.port())
         .allowedOrigins(options.allowedOrigins())
         .build();
-    ChatServer server = ChatServer.builder(transport).limits(options.limits()).build();
+    HistoryStore store;
+    try {
+      store = openStore(options);
+    } catch (IOException | RuntimeException e) {
+      err.println(NAME + ": cannot open the history store: " + e.getMessage());
+      return EXIT_CANNOT_START;
+    }
+    ChatServer server = ChatServer.builder(transport).historyStore(store).limits(options.limits()).build();
     try {
       server.start();
     } catch (IOException | RuntimeException e) {
       // Unresolvable hosts surface as unchecked exceptions without a message.
       String reason = e.getMessage() != null ? e.getMessage() : e.toString();
       err.println(NAME + ": cannot start: " + reason);
+      server.close(); // releases the store it was given
       return EXIT_CANNOT_START;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -75,8 +88,7 @@ public final class ChatServerMain {
       server.close();
     }, NAME + "-shutdown"));
 
-    err.println(NAME + ": history is kept in memory only and is lost when the server stops"
-        + (options.inMemory() ? "" : " (the durable store in " + options.dataDir() + " is not available yet)"));
+    err.println(NAME + ": history in " + describe(options));
     out.println("listening on " + transport.uri());
     out.flush();
 
@@ -90,5 +102,28 @@ public final class ChatServerMain {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  // The store the flags choose: SQLite in the data directory unless --in-memory or --jdbc-url.
+  private static HistoryStore openStore(ServerOptions options) throws IOException {
+    if (options.inMemory()) {
+      return HistoryStore.inMemory();
+    }
+    ServerOptions.Jdbc jdbc = options.jdbc();
+    if (jdbc != null) {
+      return JdbcHistoryStore.forUrl(jdbc.url(), jdbc.user(), jdbc.password());
+    }
+    Files.createDirectories(options.dataDir());
+    return JdbcHistoryStore.sqlite(options.dataDir().resolve(DATABASE_FILE));
+  }
+
+  private static String describe(ServerOptions options) {
+    if (options.inMemory()) {
+      return "memory only: it is lost when the server stops";
+    }
+    if (options.jdbc() != null) {
+      return options.jdbc().url();
+    }
+    return options.dataDir().resolve(DATABASE_FILE).toAbsolutePath().normalize().toString();
   }
 }

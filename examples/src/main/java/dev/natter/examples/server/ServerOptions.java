@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -23,8 +24,9 @@ import java.util.regex.Pattern;
  *
  * @param host the address to listen on
  * @param port the port to listen on; 0 for any free port
- * @param dataDir where the durable store will keep history (checked now, not used yet)
+ * @param dataDir where the embedded SQLite store keeps history (unless {@code inMemory} or {@code jdbc})
  * @param inMemory whether history is to be kept in memory only
+ * @param jdbc the database to keep history in instead of SQLite, or {@code null}
  * @param limits the server's limits, defaults overridden by the flags
  * @param allowedOrigins browser origins allowed besides the server's own
  * @param help whether {@code --help} was asked for (the other components are then the defaults)
@@ -34,6 +36,7 @@ public record ServerOptions(
     int port,
     Path dataDir,
     boolean inMemory,
+    Jdbc jdbc,
     Limits limits,
     List<String> allowedOrigins,
     boolean help) {
@@ -41,6 +44,27 @@ public record ServerOptions(
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8080;
   static final Path DEFAULT_DATA_DIR = Path.of("./natter-data");
+  /** Where the JDBC password may come from instead of the command line, which others can read. */
+  static final String PASSWORD_VARIABLE = "NATTER_JDBC_PASSWORD";
+
+  /**
+   * A database given by URL, such as PostgreSQL.
+   *
+   * @param url the JDBC URL
+   * @param user the user, or {@code null}
+   * @param password the password, or {@code null}; never shown by {@link #toString()}
+   */
+  public record Jdbc(String url, String user, String password) {
+    /** Checks the URL is there. */
+    public Jdbc {
+      Objects.requireNonNull(url, "url");
+    }
+
+    @Override
+    public String toString() {
+      return "Jdbc[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "***") + "]";
+    }
+  }
 
   /**
    * A frame limit past which one message could exhaust the server's memory; the transport also adds
@@ -50,7 +74,8 @@ public record ServerOptions(
 
   private static final Set<String> VALUE_FLAGS = Set.of(
       "--host", "--port", "--data-dir", "--presence-grace-ms", "--hello-timeout-ms", "--rate-limit",
-      "--max-frame-bytes", "--max-text-chars", "--allowed-origins");
+      "--max-frame-bytes", "--max-text-chars", "--allowed-origins", "--jdbc-url", "--jdbc-user",
+      "--jdbc-password");
   private static final Set<String> SWITCHES = Set.of("--in-memory", "--help", "-h");
 
   private static final Pattern RATE = Pattern.compile("(\\d+)/(\\d*)(ms|s|m|h)");
@@ -70,7 +95,7 @@ public record ServerOptions(
   /** The options with no flags given. */
   public static ServerOptions defaults() {
     return new ServerOptions(
-        DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, Limits.defaults(), List.of(), false);
+        DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, null, Limits.defaults(), List.of(), false);
   }
 
   /**
@@ -80,12 +105,25 @@ public record ServerOptions(
    * @throws UsageException naming the flag and what is wrong with it
    */
   public static ServerOptions parse(String... args) throws UsageException {
+    return parse(System.getenv(), args);
+  }
+
+  /**
+   * Parses a command line, taking the JDBC password from {@code environment}'s {@value
+   * #PASSWORD_VARIABLE} when {@code --jdbc-password} is not given.
+   *
+   * @throws UsageException naming the flag and what is wrong with it
+   */
+  public static ServerOptions parse(Map<String, String> environment, String... args) throws UsageException {
     for (String arg : args) {
       if (arg.equals("--help") || arg.equals("-h")) {
         return new ServerOptions(
-            DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, Limits.defaults(), List.of(), true);
+            DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, null, Limits.defaults(), List.of(), true);
       }
     }
+    String jdbcUrl = null;
+    String jdbcUser = null;
+    String jdbcPassword = null;
     String host = DEFAULT_HOST;
     int port = DEFAULT_PORT;
     Path dataDir = DEFAULT_DATA_DIR;
@@ -156,13 +194,31 @@ public record ServerOptions(
           limits = with(limits, flag, value, b -> b.maxTextChars(chars));
         }
         case "--allowed-origins" -> origins = origins(value);
+        case "--jdbc-url" -> jdbcUrl = value;
+        case "--jdbc-user" -> jdbcUser = value;
+        case "--jdbc-password" -> jdbcPassword = value;
         default -> throw new AssertionError("flag without a case: " + flag);
       }
     }
     if (inMemory && seen.contains("--data-dir")) {
       throw new UsageException("--in-memory and --data-dir exclude each other: choose one store");
     }
-    return new ServerOptions(host, port, dataDir, inMemory, limits, origins, false);
+    Jdbc jdbc = null;
+    if (jdbcUrl != null) {
+      if (inMemory || seen.contains("--data-dir")) {
+        throw new UsageException("--jdbc-url excludes --in-memory and --data-dir: choose one store");
+      }
+      if (!jdbcUrl.startsWith("jdbc:")) {
+        throw new UsageException("--jdbc-url must be a JDBC URL such as jdbc:postgresql://HOST/DB");
+      }
+      if (jdbcPassword == null) {
+        jdbcPassword = environment.get(PASSWORD_VARIABLE);
+      }
+      jdbc = new Jdbc(jdbcUrl, jdbcUser, jdbcPassword);
+    } else if (jdbcUser != null || jdbcPassword != null) {
+      throw new UsageException("--jdbc-user and --jdbc-password need --jdbc-url");
+    }
+    return new ServerOptions(host, port, dataDir, inMemory, jdbc, limits, origins, false);
   }
 
   /**
@@ -209,11 +265,14 @@ public record ServerOptions(
         "  --host HOST                address to listen on; 0.0.0.0 for every interface (default "
             + DEFAULT_HOST + ")",
         "  --port PORT                port to listen on, 0 for any free port (default " + DEFAULT_PORT + ")",
-        "  --data-dir DIR             where history is to be stored (default " + DEFAULT_DATA_DIR + ").",
-        "                             Accepted and checked now, used once the durable store lands;",
-        "                             until then history is kept in memory and lost on restart.",
-        "  --in-memory                keep history in memory only. Today that is the only store, so",
-        "                             this changes nothing yet.",
+        "  --data-dir DIR             where the SQLite history file natter.db is kept, created when",
+        "                             missing (default " + DEFAULT_DATA_DIR + ")",
+        "  --in-memory                keep history in memory only: lost when the server stops",
+        "  --jdbc-url URL             keep history in this database instead, such as",
+        "                             jdbc:postgresql://127.0.0.1:5432/natter",
+        "  --jdbc-user USER           the database user",
+        "  --jdbc-password PASSWORD   the database password; better given in the environment variable",
+        "                             " + PASSWORD_VARIABLE + ", which other users cannot read",
         "  --presence-grace-ms MS     how long a dropped user stays in their rooms before the others see",
         "                             them leave (default " + defaults.presenceGrace().toMillis() + ")",
         "  --hello-timeout-ms MS      how long a new connection may take to send hello (default "

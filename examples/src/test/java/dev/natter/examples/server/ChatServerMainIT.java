@@ -93,6 +93,37 @@ class ChatServerMainIT {
   }
 
   @Test
+  void historyInTheDataDirectorySurvivesARestart() throws Exception {
+    ServerProcess first = start("--port", "0");
+    JsonSocket alice = connect(first.awaitListening());
+    alice.send("{\"type\":\"hello\",\"id\":\"1\",\"name\":\"alice\"}");
+    alice.next("welcome");
+    alice.send("{\"type\":\"join\",\"id\":\"2\",\"room\":\"general\"}");
+    Matcher epoch = Pattern.compile("\"epoch\"\\s*:\\s*\"([^\"]+)\"").matcher(alice.next("joined"));
+    assertThat(epoch.find()).isTrue();
+    for (int i = 1; i <= 3; i++) {
+      alice.send("{\"type\":\"send\",\"id\":\"s" + i + "\",\"room\":\"general\",\"text\":\"before restart "
+          + i + "\"}");
+      alice.next("ok");
+    }
+    assertThat(first.process.toHandle().destroy()).isTrue();
+    assertThat(first.awaitExit()).as("stderr:%n%s", first.stderr()).isNotEqualTo(1);
+    assertThat(workDir.resolve("natter-data").resolve("natter.db")).isRegularFile();
+
+    ServerProcess second = start("--port", "0");
+    JsonSocket bob = connect(second.awaitListening());
+    bob.send("{\"type\":\"hello\",\"id\":\"1\",\"name\":\"bob\"}");
+    bob.next("welcome");
+    bob.send("{\"type\":\"join\",\"id\":\"2\",\"room\":\"general\",\"since\":{\"seq\":1,\"epoch\":\""
+        + epoch.group(1) + "\"}}");
+    String joined = bob.next("joined");
+
+    assertThat(joined).containsPattern("\"recovered\"\\s*:\\s*true")
+        .contains("before restart 2", "before restart 3")
+        .doesNotContain("before restart 1");
+  }
+
+  @Test
   void aBadFlagExitsWithStatusTwoAndNamesTheFlag() throws Exception {
     ServerProcess server = start("--port", "0", "--max-text-chars", "many");
 

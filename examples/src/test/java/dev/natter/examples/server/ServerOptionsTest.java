@@ -79,12 +79,12 @@ class ServerOptionsTest {
   }
 
   @Test
-  void theUsageNamesEveryFlagAndSaysTheDataDirectoryIsNotUsedYet() {
+  void theUsageNamesEveryFlagAndWhereThePasswordMayComeFrom() {
     assertThat(ServerOptions.usage())
         .contains("--host", "--port", "--data-dir", "--in-memory", "--presence-grace-ms",
             "--hello-timeout-ms", "--rate-limit", "--max-frame-bytes", "--max-text-chars",
-            "--allowed-origins", "--help")
-        .contains("used once the durable store lands");
+            "--allowed-origins", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--help")
+        .contains(ServerOptions.PASSWORD_VARIABLE);
   }
 
   @ParameterizedTest(name = "{0} is {1} sends per {2} ms")
@@ -194,6 +194,34 @@ class ServerOptionsTest {
 
     assertThatThrownBy(() -> options.allowedOrigins().add("https://b.example"))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void aJdbcUrlTakesItsPasswordFromTheFlagOrTheEnvironment() throws UsageException {
+    String url = "jdbc:postgresql://127.0.0.1:5432/natter";
+    ServerOptions flagged = ServerOptions.parse(java.util.Map.of(),
+        "--jdbc-url", url, "--jdbc-user", "chat", "--jdbc-password", "s3cret");
+    assertThat(flagged.jdbc()).isEqualTo(new ServerOptions.Jdbc(url, "chat", "s3cret"));
+    assertThat(flagged.toString()).doesNotContain("s3cret");
+
+    ServerOptions fromEnvironment = ServerOptions.parse(
+        java.util.Map.of(ServerOptions.PASSWORD_VARIABLE, "env-secret"), "--jdbc-url=" + url);
+    assertThat(fromEnvironment.jdbc().password()).isEqualTo("env-secret");
+    assertThat(fromEnvironment.jdbc().user()).isNull();
+    assertThat(ServerOptions.parse().jdbc()).isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--jdbc-url jdbc:postgresql://h/db --in-memory | --jdbc-url excludes",
+      "--jdbc-url jdbc:postgresql://h/db --data-dir d | --jdbc-url excludes",
+      "--jdbc-url postgresql://h/db | must be a JDBC URL",
+      "--jdbc-user chat | need --jdbc-url",
+      "--jdbc-password x | need --jdbc-url"})
+  void storeFlagsThatContradictEachOtherAreRefused(String commandLine, String message) {
+    assertThatThrownBy(() -> ServerOptions.parse(java.util.Map.of(), split(commandLine)))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining(message);
   }
 
   /** Splits on spaces, keeping a single-quoted part whole. */
