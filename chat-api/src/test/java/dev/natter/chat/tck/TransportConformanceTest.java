@@ -339,6 +339,37 @@ public abstract class TransportConformanceTest {
   }
 
   @Test
+  @DisplayName("a send resent with its cid after a server restart gets the first ok and is stored once")
+  void idempotentCidAcrossAServerRestart() {
+    ChatServer first = startServer(openStore("cid-restart"), b -> {});
+    ServerFrame.SendOk before;
+    try (RawConnection alice = RawConnection.open(client())) {
+      alice.hello("alice");
+      alice.send(new ClientFrame.Join("j", "general", null, null, null));
+      alice.take(ServerFrame.Joined.class);
+      alice.send(new ClientFrame.Send("s1", "general", null, "once", "cid-1"));
+      before = (ServerFrame.SendOk) alice.takeReply();
+    }
+    first.close();
+
+    startServer(openStore("cid-restart"), b -> {});
+    try (RawConnection alice = RawConnection.open(client())) {
+      alice.hello("alice");
+      alice.send(new ClientFrame.Join("j", "general", null, null, null));
+      alice.take(ServerFrame.Joined.class);
+      alice.send(new ClientFrame.Send("s2", "general", null, "once, resent", "cid-1"));
+      ServerFrame.SendOk after = (ServerFrame.SendOk) alice.takeReply();
+      assertThat(after.id()).isEqualTo("s2");
+      assertThat(after.seq()).isEqualTo(before.seq());
+      assertThat(after.mid()).isEqualTo(before.mid());
+    }
+    ChatClient bob = connect("bob");
+    bob.join("general").join();
+    HistoryPage page = bob.history("general", PageRequest.latest(10)).join();
+    assertThat(page.messages()).extracting(ChatMessage::text).containsExactly("once");
+  }
+
+  @Test
   @DisplayName("a name held by another session is refused, whatever its case")
   void nameTaken() {
     startServer();
