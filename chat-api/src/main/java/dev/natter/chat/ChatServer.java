@@ -84,6 +84,48 @@ public interface ChatServer extends AutoCloseable {
   /** The users with at least one open connection, sorted by id. */
   List<User> onlineUsers();
 
+  // ---- moderation ----
+  // Each takes a room name (not a direct room) and a user id, and throws IllegalArgumentException for
+  // an invalid one: these are the application's calls, not a client's.
+
+  /**
+   * Removes every session of a user from a room. The room's other members, and the sessions removed,
+   * see a {@code leave} with reason {@code kicked}; the user may join again.
+   *
+   * @return whether the user was a member
+   */
+  boolean kick(String room, String userId);
+
+  /**
+   * Bans a user from a room: kicks them, and refuses their joins with {@code forbidden} until {@link
+   * #unban}. The ban is kept by the history store, so with a durable store it outlives a restart.
+   *
+   * @throws ChatException with {@code INTERNAL} when the store could not record it
+   */
+  void ban(String room, String userId);
+
+  /** Lifts a ban; nothing happens when there was none. */
+  void unban(String room, String userId);
+
+  /**
+   * Mutes a user in a room: their sends to it are refused with {@code forbidden} until {@link #unmute}.
+   * They stay a member and read on. Mutes are kept in memory: they end when the server does.
+   */
+  void mute(String room, String userId);
+
+  /** Lifts a mute; nothing happens when there was none. */
+  void unmute(String room, String userId);
+
+  /**
+   * Ends every session of a user at once, for a logout or a revoked account: each connection is closed
+   * with 4003, no grace period applies (a resume token of theirs no longer works), and their rooms see
+   * them leave with reason {@code kicked}. The user may log in again afterwards: keep them out with the
+   * {@link Authenticator}.
+   *
+   * @return the number of sessions ended
+   */
+  int disconnect(String userId);
+
   /**
    * Builds a {@link ChatServer}. Every setting has a sensible default; only the transport is required.
    * Not thread-safe.
@@ -92,6 +134,7 @@ public interface ChatServer extends AutoCloseable {
     private final ServerTransport transport;
     private HistoryStore historyStore;
     private Authenticator authenticator = Authenticator.anonymous();
+    private RoomAuthorizer roomAuthorizer = RoomAuthorizer.allowAll();
     private Limits limits = Limits.defaults();
     private Clock clock = Clock.systemUTC();
     private Executor executor;
@@ -114,6 +157,12 @@ public interface ChatServer extends AutoCloseable {
     /** Who clients are. Default: {@link Authenticator#anonymous()}, anyone may use any free name. */
     public Builder authenticator(Authenticator authenticator) {
       this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Decides what users may do in rooms; {@link RoomAuthorizer#allowAll()} by default. */
+    public Builder roomAuthorizer(RoomAuthorizer roomAuthorizer) {
+      this.roomAuthorizer = Objects.requireNonNull(roomAuthorizer, "roomAuthorizer");
       return this;
     }
 
@@ -169,6 +218,7 @@ public interface ChatServer extends AutoCloseable {
           transport,
           historyStore != null ? historyStore : HistoryStore.inMemory(),
           authenticator,
+          roomAuthorizer,
           limits,
           clock,
           executor,

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -32,5 +33,17 @@ public record Handshake(String remoteAddress, Map<String, List<String>> headers,
   public String header(String name) {
     List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
     return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  /** Headers whose values are secrets: shown as {@code ***} by {@link #toString()}. */
+  private static final Set<String> SECRET_HEADERS =
+      Set.of("authorization", "cookie", "proxy-authorization", "sec-websocket-key");
+
+  /** The handshake with the values of credential headers (such as {@code Authorization}) hidden. */
+  @Override
+  public String toString() {
+    Map<String, Object> shown = new TreeMap<>();
+    headers.forEach((name, values) -> shown.put(name, SECRET_HEADERS.contains(name) ? "***" : values));
+    return "Handshake[remoteAddress=" + remoteAddress + ", origin=" + origin + ", headers=" + shown + "]";
   }
 }

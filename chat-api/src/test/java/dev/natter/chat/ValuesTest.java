@@ -29,6 +29,19 @@ class ValuesTest {
   }
 
   @Test
+  void aHandshakeNeverShowsCredentials() {
+    Handshake handshake = new Handshake("127.0.0.1", java.util.Map.of(
+        "Authorization", java.util.List.of("Bearer eyJ.secret.token"),
+        "Cookie", java.util.List.of("session=s3cret"),
+        "User-Agent", java.util.List.of("curl")), null);
+    Authenticator.AuthRequest request = new Authenticator.AuthRequest("alice", "eyJ.other.token", handshake);
+
+    assertThat(handshake.header("authorization")).isEqualTo("Bearer eyJ.secret.token");
+    assertThat(handshake.toString()).contains("curl").doesNotContain("secret", "s3cret");
+    assertThat(request.toString()).doesNotContain("secret", "s3cret", "other");
+  }
+
+  @Test
   void userNamesCountCodePointsNotChars() {
     String emojiName = "😀".repeat(32);
     assertThat(emojiName.length()).isEqualTo(64);

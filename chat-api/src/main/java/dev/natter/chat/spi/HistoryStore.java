@@ -80,6 +80,15 @@ public interface HistoryStore extends AutoCloseable {
   /** The rooms, direct rooms excepted, that have at least one stored message. */
   List<String> rooms();
 
+  /**
+   * Records that {@code userId} is banned from {@code room}, or no longer is. As durable as the
+   * store's messages: a ban outlives a restart with a durable store. Synchronous; fails like a read.
+   */
+  void setBanned(String room, String userId, boolean banned);
+
+  /** Whether {@code userId} is banned from {@code room}. */
+  boolean isBanned(String room, String userId);
+
   /** Releases the store's resources. Idempotent. */
   @Override
   void close();

@@ -9,6 +9,7 @@ import dev.natter.chat.ChatStatus;
 import dev.natter.chat.Limits;
 import dev.natter.chat.Presence;
 import dev.natter.chat.RoomInfo;
+import dev.natter.chat.RoomAuthorizer;
 import dev.natter.chat.Rooms;
 import dev.natter.chat.User;
 import dev.natter.chat.internal.DaemonThreads;
@@ -64,6 +65,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
   private final SessionRegistry sessions = new SessionRegistry(ids);
   private final RoomRegistry rooms;
   private final Requests requests;
+  private final Rights rights;
   private final IdempotencyCache idempotency;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -74,6 +76,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       ServerTransport transport,
       HistoryStore store,
       Authenticator authenticator,
+      RoomAuthorizer roomAuthorizer,
       Limits limits,
       Clock clock,
       Executor executor,
@@ -96,7 +99,8 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     this.scheduler = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("natter-timer"));
     this.idempotency = new IdempotencyCache(store, clock.millis());
     this.rooms = new RoomRegistry(store, sessions, this::prepare, listener);
-    this.requests = new Requests(store, sessions, rooms, idempotency, limits, clock, ids);
+    this.rights = new Rights(roomAuthorizer, store);
+    this.requests = new Requests(store, sessions, rooms, idempotency, limits, clock, ids, rights);
   }
 
   // ---- lifecycle ----
@@ -365,6 +369,74 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
   @Override
   public List<User> onlineUsers() {
     return sessions.online();
+  }
+
+  // ---- moderation ----
+
+  @Override
+  public boolean kick(String room, String userId) {
+    checkModerated(room, userId);
+    return rooms.kick(room, userId);
+  }
+
+  @Override
+  public void ban(String room, String userId) {
+    checkModerated(room, userId);
+    try {
+      store.setBanned(room, userId, true);
+    } catch (ChatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw ChatStatus.of(ChatStatus.Code.INTERNAL, "the history store could not record the ban")
+          .asException();
+    }
+    rooms.kick(room, userId);
+  }
+
+  @Override
+  public void unban(String room, String userId) {
+    checkModerated(room, userId);
+    store.setBanned(room, userId, false);
+  }
+
+  @Override
+  public void mute(String room, String userId) {
+    checkModerated(room, userId);
+    rights.mute(room, userId, true);
+  }
+
+  @Override
+  public void unmute(String room, String userId) {
+    checkModerated(room, userId);
+    rights.mute(room, userId, false);
+  }
+
+  @Override
+  public int disconnect(String userId) {
+    if (!User.isValidId(userId)) {
+      throw new IllegalArgumentException("not a valid user id: " + userId);
+    }
+    int ended = 0;
+    for (Session session : sessions.sessionsOf(userId)) {
+      Connection connection = session.connection;
+      if (sessions.end(session, null)) {
+        ended++;
+        leaveAll(session, Presence.Reason.KICKED);
+      }
+      if (connection != null) {
+        connection.close(CloseCodes.KICKED, "disconnected by the server");
+      }
+    }
+    return ended;
+  }
+
+  private static void checkModerated(String room, String userId) {
+    if (!Rooms.isValidName(room)) {
+      throw new IllegalArgumentException("not a room that can be moderated: " + room);
+    }
+    if (!User.isValidId(userId)) {
+      throw new IllegalArgumentException("not a valid user id: " + userId);
+    }
   }
 
   @Override

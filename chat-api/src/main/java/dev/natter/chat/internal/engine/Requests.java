@@ -33,6 +33,7 @@ final class Requests {
   private final Limits limits;
   private final Clock clock;
   private final Ids ids;
+  private final Rights rights;
 
   Requests(
       HistoryStore store,
@@ -41,7 +42,9 @@ final class Requests {
       IdempotencyCache idempotency,
       Limits limits,
       Clock clock,
-      Ids ids) {
+      Ids ids,
+      Rights rights) {
+    this.rights = rights;
     this.store = store;
     this.sessions = sessions;
     this.rooms = rooms;
@@ -84,6 +87,8 @@ final class Requests {
       throw Connection.badRequest("since.seq must not be negative");
     }
     List<User> directUsers = checkReadable(session, name, false);
+    rights.checkJoin(session.user, name);
+    boolean mayRead = rights.mayReadHistory(session.user, name);
     Room room = rooms.room(name);
     room.lock.lock();
     try {
@@ -103,6 +108,11 @@ final class Requests {
         page = store.read(name, PageRequest.latest(limit));
       }
       page = upTo(page, latest, Boolean.TRUE.equals(recovered));
+      if (!mayRead) {
+        // Without the right to read history a join shows none, and a cursor recovers nothing.
+        page = new HistoryPage(name, page.epoch(), List.of(), false);
+        recovered = recovered == null ? null : Boolean.FALSE;
+      }
       List<User> members;
       if (directUsers != null) {
         members = directUsers;
@@ -188,6 +198,7 @@ final class Requests {
         throw notMember(room);
       }
     }
+    rights.checkSend(me, room);
     // 5. length
     checkLength(send.text());
     if (send.cid() != null) {
@@ -278,6 +289,7 @@ final class Requests {
     }
     int limit = pageLimit(history.limit());
     checkReadable(session, name, true);
+    rights.checkReadHistory(session.user, name);
     PageRequest request = history.before() != null ? PageRequest.before(history.before(), limit)
         : history.after() != null ? PageRequest.after(history.after(), limit)
         : PageRequest.latest(limit);

@@ -79,6 +79,12 @@ final class Room {
     return false;
   }
 
+  /** The sessions of one user in this room, a copy; empty when not a member. Call under the lock. */
+  List<Session> sessionsOf(String userId) {
+    Member member = members.get(userId);
+    return member == null ? List.of() : List.copyOf(member.sessions);
+  }
+
   /** The members, sorted by id. Call under the lock. */
   List<User> members() {
     List<User> users = new ArrayList<>(members.size());

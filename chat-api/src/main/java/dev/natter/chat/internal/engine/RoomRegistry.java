@@ -140,6 +140,40 @@ final class RoomRegistry {
     }
   }
 
+  /**
+   * Removes every session of {@code userId} from a room. The others, and the sessions removed, see a
+   * leave with reason {@code kicked}. Returns whether the user was a member.
+   */
+  boolean kick(String roomName, String userId) {
+    Room room = rooms.get(roomName);
+    if (room == null) {
+      return false;
+    }
+    room.lock.lock();
+    try {
+      List<Session> kicked = room.sessionsOf(userId);
+      if (kicked.isEmpty()) {
+        return false;
+      }
+      for (Session session : kicked) {
+        session.rooms.remove(roomName);
+        room.remove(session);
+      }
+      Presence presence = Presence.leave(roomName, kicked.get(0).user, Presence.Reason.KICKED);
+      announce(room, presence);
+      PreparedFrame frame = prepare.apply(new ServerFrame.PresenceEvent(presence));
+      for (Session session : kicked) {
+        Connection connection = session.connection;
+        if (connection != null) {
+          connection.deliver(frame);
+        }
+      }
+      return true;
+    } finally {
+      room.lock.unlock();
+    }
+  }
+
   /** Rooms with members or history, direct rooms excepted, sorted by name. */
   List<RoomInfo> list() {
     Map<String, Integer> counts = new TreeMap<>();

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,6 +28,8 @@ public final class InMemoryHistoryStore implements HistoryStore {
   /** The cid index keeps entries this long, like the engine's idempotency window. */
   private static final long CID_RETENTION_MILLIS = 10 * 60 * 1000;
 
+  /** "room\nuserId" of every ban; a newline is in neither a room name nor a user id. */
+  private final Set<String> bans = ConcurrentHashMap.newKeySet();
   private final int maxMessagesPerRoom;
   private final String epoch;
   private final Map<String, RoomLog> logs = new ConcurrentHashMap<>();
@@ -152,6 +155,20 @@ public final class InMemoryHistoryStore implements HistoryStore {
   }
 
   /** Keeps nothing open: the contents stay, so a new server may start on this store. */
+  @Override
+  public void setBanned(String room, String userId, boolean banned) {
+    if (banned) {
+      bans.add(room + '\n' + userId);
+    } else {
+      bans.remove(room + '\n' + userId);
+    }
+  }
+
+  @Override
+  public boolean isBanned(String room, String userId) {
+    return bans.contains(room + '\n' + userId);
+  }
+
   @Override
   public void close() {}
 

@@ -194,6 +194,16 @@ class AsyncStoreTest extends EngineTestSupport {
     }
 
     @Override
+    public void setBanned(String room, String userId, boolean banned) {
+      stored.setBanned(room, userId, banned);
+    }
+
+    @Override
+    public boolean isBanned(String room, String userId) {
+      return stored.isBanned(room, userId);
+    }
+
+    @Override
     public void close() {
       stored.close();
     }

@@ -6,6 +6,7 @@ import dev.natter.chat.ChatMessage;
 import dev.natter.chat.ChatServer;
 import dev.natter.chat.ChatStatus.Code;
 import dev.natter.chat.Limits;
+import dev.natter.chat.RoomAuthorizer;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.ClientFrame;
 import dev.natter.chat.spi.HistoryStore;
@@ -49,13 +50,23 @@ abstract class EngineTestSupport {
 
   ChatServer start(Limits limits, Duration presenceGrace) {
     try {
-      server = ChatServer.builder(transport).historyStore(store()).limits(limits).presenceGrace(presenceGrace)
-          .build().start();
+      ChatServer.Builder builder = ChatServer.builder(transport).historyStore(store()).limits(limits)
+          .presenceGrace(presenceGrace).roomAuthorizer(roomAuthorizer());
+      configure(builder);
+      server = builder.build().start();
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** Decides rooms' rights; allows everything unless a test says otherwise. */
+  RoomAuthorizer roomAuthorizer() {
+    return RoomAuthorizer.allowAll();
+  }
+
+  /** Further settings of a test's server; none by default. */
+  void configure(ChatServer.Builder builder) {}
 
   /** The store the server is started with; in memory unless a test says otherwise. */
   HistoryStore store() {

@@ -150,6 +150,16 @@ public final class JdbcHistoryStore implements HistoryStore {
   }
 
   @Override
+  public void setBanned(String room, String userId, boolean banned) {
+    reads.setBanned(room, userId, banned);
+  }
+
+  @Override
+  public boolean isBanned(String room, String userId) {
+    return reads.isBanned(room, userId);
+  }
+
+  @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       writer.close();

@@ -318,6 +318,29 @@ abstract class HistoryStoreContract {
   }
 
   @Test
+  void bansAreKeptPerRoomAndUserAndCanBeLifted() {
+    store.setBanned("general", "bob", true);
+    store.setBanned("general", "bob", true); // twice is once
+
+    assertThat(store.isBanned("general", "bob")).isTrue();
+    assertThat(store.isBanned("general", "alice")).isFalse();
+    assertThat(store.isBanned("random", "bob")).isFalse();
+    store.setBanned("general", "bob", false);
+    assertThat(store.isBanned("general", "bob")).isFalse();
+    store.setBanned("general", "carol", false); // lifting no ban changes nothing
+    assertThat(store.isBanned("general", "carol")).isFalse();
+  }
+
+  @Test
+  void aBanOutlivesAReopen() {
+    assumeTrue(isDurable(), "this store keeps nothing beyond its own life");
+    store.setBanned("general", "bob", true);
+    store.close();
+
+    assertThat(open().isBanned("general", "bob")).isTrue();
+  }
+
+  @Test
   void aStoreOpenedAgainFindsEverythingAndContinuesTheSeq() {
     assumeTrue(isDurable(), "this store keeps nothing beyond its own life");
     appendTen("general");

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.natter.chat.User;
+import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.HistoryStore.NewMessage;
+import dev.natter.chat.store.jdbc.internal.Schema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -63,7 +65,7 @@ class JdbcHistoryStoreTest {
     assertThatThrownBy(() -> JdbcHistoryStore.sqlite(file))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("schema version 99")
-        .hasMessageContaining("version 1");
+        .hasMessageContaining("version " + Schema.VERSION);
   }
 
   @Test
@@ -77,8 +79,29 @@ class JdbcHistoryStoreTest {
         Statement statement = connection.createStatement();
         var rows = statement.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
       assertThat(rows.next()).isTrue();
-      assertThat(rows.getInt(1)).isEqualTo(1);
-      assertThat(rows.getInt(2)).isEqualTo(1);
+      assertThat(rows.getInt(1)).isEqualTo(Schema.VERSION);
+      assertThat(rows.getInt(2)).isEqualTo(Schema.VERSION);
+    }
+  }
+
+  @Test
+  void aVersionOneDatabaseIsMigratedAndKeepsItsHistory() throws Exception {
+    Path file = folder.resolve("history.db");
+    try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(file)) {
+      store.append(new HistoryStore.NewMessage("general", "m1", new User("alice", "alice"), null, "kept",
+          Instant.ofEpochMilli(1), null)).join();
+    }
+    // Take the database back to version 1, as an older Natter left it.
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP TABLE bans");
+      statement.execute("DELETE FROM schema_version WHERE version > 1");
+    }
+
+    try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(file)) {
+      store.setBanned("general", "bob", true);
+      assertThat(store.isBanned("general", "bob")).isTrue();
+      assertThat(store.state("general").latestSeq()).isEqualTo(1);
     }
   }
 

@@ -174,6 +174,36 @@ public final class HistoryReads implements AutoCloseable {
     });
   }
 
+  /**
+   * See {@link dev.natter.chat.spi.HistoryStore#setBanned}. One statement on a pooled connection in
+   * auto-commit: bans are rare, and need neither the writer's order nor its batching.
+   */
+  public void setBanned(String room, String userId, boolean banned) {
+    read(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(banned
+          ? "INSERT INTO bans (room, user_id) VALUES (?, ?) ON CONFLICT (room, user_id) DO NOTHING"
+          : "DELETE FROM bans WHERE room = ? AND user_id = ?")) {
+        statement.setString(1, room);
+        statement.setString(2, userId);
+        return statement.executeUpdate();
+      }
+    });
+  }
+
+  /** See {@link dev.natter.chat.spi.HistoryStore#isBanned}. */
+  public boolean isBanned(String room, String userId) {
+    return read(connection -> {
+      try (PreparedStatement select =
+          connection.prepareStatement("SELECT 1 FROM bans WHERE room = ? AND user_id = ?")) {
+        select.setString(1, room);
+        select.setString(2, userId);
+        try (ResultSet rows = select.executeQuery()) {
+          return rows.next();
+        }
+      }
+    });
+  }
+
   /** Closes the connections; reads after this fail. Idempotent. */
   @Override
   public void close() {

@@ -70,6 +70,11 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public List<String> migration(int version) {
+    if (version == 2) {
+      // Bans from rooms (ChatServer.ban), kept with the history they guard.
+      return List.of("CREATE TABLE bans (room TEXT COLLATE \"C\" NOT NULL, user_id TEXT COLLATE \"C\" NOT NULL,"
+            + " PRIMARY KEY (room, user_id))");
+    }
     if (version != 1) {
       throw new IllegalArgumentException("no migration to version " + version);
     }

@@ -73,6 +73,11 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<String> migration(int version) {
+    if (version == 2) {
+      // Bans from rooms (ChatServer.ban), kept with the history they guard.
+      return List.of("CREATE TABLE bans (room TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (room, user_id))"
+            + " WITHOUT ROWID");
+    }
     if (version != 1) {
       throw new IllegalArgumentException("no migration to version " + version);
     }
