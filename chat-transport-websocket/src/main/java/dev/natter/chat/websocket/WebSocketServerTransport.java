@@ -4,11 +4,13 @@ import dev.natter.chat.spi.PreparedFrame;
 import dev.natter.chat.spi.ServerFrame;
 import dev.natter.chat.spi.ServerTransport;
 import dev.natter.chat.spi.ServerTransportListener;
+import dev.natter.chat.websocket.internal.RouteSpec;
 import dev.natter.chat.websocket.internal.WebSocketServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,7 +39,8 @@ public final class WebSocketServerTransport implements ServerTransport {
 
   private WebSocketServerTransport(Builder builder) {
     this.server = new WebSocketServer(builder.host, builder.port, builder.path, builder.allowedOrigins,
-        builder.staticDirectory, builder.staticResources, builder.pingInterval, builder.deadPeerTimeout);
+        builder.staticDirectory, builder.staticResources, builder.routes, builder.pingInterval,
+        builder.deadPeerTimeout);
   }
 
   /** A transport on {@code port} of 127.0.0.1; port 0 picks any free port ({@link #port()} tells). */
@@ -98,6 +101,7 @@ public final class WebSocketServerTransport implements ServerTransport {
     private String staticResources;
     private Duration pingInterval = Duration.ofSeconds(20);
     private Duration deadPeerTimeout = Duration.ofSeconds(60);
+    private final List<RouteSpec> routes = new ArrayList<>();
 
     private Builder(String host, int port) {
       this.host = Objects.requireNonNull(host, "host");
@@ -144,6 +148,30 @@ public final class WebSocketServerTransport implements ServerTransport {
       Objects.requireNonNull(folder, "folder");
       this.staticResources = folder.endsWith("/") ? folder : folder + "/";
       this.staticDirectory = null;
+      return this;
+    }
+
+    /**
+     * Serves {@code route} for {@code method} requests to exactly {@code path} on the same port, such as
+     * {@code route("POST", "/login", login)}. Other methods on that path get 405. See {@link HttpRoute}
+     * for what the transport checks before calling it.
+     */
+    public Builder route(String method, String path, HttpRoute route) {
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(route, "route");
+      if (!method.matches("[A-Z]+")) {
+        throw new IllegalArgumentException("not an HTTP method: " + method);
+      }
+      if (!path.startsWith("/") || path.length() < 2 || path.equals(this.path)) {
+        throw new IllegalArgumentException("a route needs a path of its own, such as /login: " + path);
+      }
+      for (RouteSpec existing : routes) {
+        if (existing.path().equals(path)) {
+          throw new IllegalArgumentException("a route for " + path + " exists already");
+        }
+      }
+      routes.add(new RouteSpec(method, path, route));
       return this;
     }
 

@@ -41,6 +41,7 @@ public final class WebSocketServer {
   private final List<String> allowedOrigins;
   private final Path staticDirectory;
   private final String staticResources;
+  private final List<RouteSpec> routes;
   private final ClassLoader resourceLoader;
   private final Duration pingInterval;
   private final Duration deadPeerTimeout;
@@ -55,7 +56,9 @@ public final class WebSocketServer {
   private ScheduledExecutorService heartbeat;
 
   public WebSocketServer(String host, int port, String path, List<String> allowedOrigins,
-      Path staticDirectory, String staticResources, Duration pingInterval, Duration deadPeerTimeout) {
+      Path staticDirectory, String staticResources, List<RouteSpec> routes, Duration pingInterval,
+      Duration deadPeerTimeout) {
+    this.routes = List.copyOf(routes);
     this.host = host;
     this.configuredPort = port;
     this.path = path;
@@ -96,6 +99,10 @@ public final class WebSocketServer {
     network.registerAddOn(OriginFilter.addOn(this::admits));
     network.registerAddOn(new WebSocketAddOn(container, ""));
     server.addListener(network);
+    for (RouteSpec route : routes) {
+      server.getServerConfiguration().addHttpHandler(
+          new RouteHandler(route.method(), route.route(), this::admits), route.path());
+    }
     if (staticDirectory != null) {
       server.getServerConfiguration().addHttpHandler(new StaticHttpHandler(staticDirectory.toString()), "/");
     } else if (staticResources != null) {
