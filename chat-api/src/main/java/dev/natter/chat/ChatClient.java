@@ -96,7 +96,10 @@ public interface ChatClient extends AutoCloseable {
       this.transport = Objects.requireNonNull(transport, "transport");
     }
 
-    /** The name to ask for. Required unless a token says who the user is. */
+    /**
+     * The name to ask for. Needed with anonymous names; with a token (here, or sent by the transport,
+     * such as an {@code Authorization} header) the server's authenticator decides who the user is.
+     */
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name, "name");
       return this;
@@ -139,14 +142,10 @@ public interface ChatClient extends AutoCloseable {
     }
 
     /**
-     * Returns the client, not yet connected.
-     *
-     * @throws IllegalStateException when neither a name nor a token was given
+     * Returns the client, not yet connected. Without a name or a token, its {@code hello} carries
+     * neither: right when the transport identifies the user, refused by an anonymous server.
      */
     public ChatClient build() {
-      if (name == null && token == null) {
-        throw new IllegalStateException("a client needs a name or a token");
-      }
       return new DefaultChatClient(
           transport, name, token, resume, listener, callbackExecutor, requestTimeout);
     }
