@@ -94,9 +94,11 @@ class ChatClientTest {
   }
 
   @Test
-  void aBuilderNeedsANameOrAToken() {
-    assertThatThrownBy(() -> ChatClient.builder(InMemoryClientTransport.forName("x")).build())
-        .isInstanceOf(IllegalStateException.class);
+  void aClientWithNeitherNameNorTokenIsRefusedByAnAnonymousServer() {
+    chat.startServer();
+    ChatClient nobody = chat.track(ChatClient.builder(chat.clientTransport()).build());
+
+    assertCode(nobody.connect(), Code.BAD_REQUEST);
   }
 
   @Test
