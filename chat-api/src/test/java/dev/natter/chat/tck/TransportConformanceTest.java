@@ -119,6 +119,24 @@ public abstract class TransportConformanceTest {
   }
 
   @Test
+  @DisplayName("with authentication, every session of a user receives what is addressed to the user")
+  void everySessionOfAUserGetsItsDirectMessages() {
+    startServer(b -> b.authenticator(request -> new User(request.token(), request.token())));
+    ChatClient alice = connect(ChatClient.builder(client()).token("alice"));
+    RecordingListener phone = new RecordingListener();
+    RecordingListener laptop = new RecordingListener();
+    connect(ChatClient.builder(client()).token("bob").listener(phone));
+    ChatClient bobLaptop = connect(ChatClient.builder(client()).token("bob").listener(laptop));
+
+    alice.sendDirect("bob", "to both of your devices").join();
+
+    assertThat(phone.takeMessage(TIMEOUT).text()).isEqualTo("to both of your devices");
+    assertThat(laptop.takeMessage(TIMEOUT).text()).isEqualTo("to both of your devices");
+    bobLaptop.sendDirect("alice", "and my own copies").join();
+    assertThat(phone.takeMessage(TIMEOUT).text()).as("the sender's other session too").isEqualTo("and my own copies");
+  }
+
+  @Test
   @DisplayName("a user with two sessions in a room is one member: one join, one leave")
   void oneMemberForSeveralSessions() {
     startServer(b -> b.authenticator(request -> new User(request.token(), request.token())));
