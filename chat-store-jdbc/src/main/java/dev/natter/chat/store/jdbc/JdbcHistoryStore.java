@@ -8,6 +8,7 @@ import dev.natter.chat.HistoryPage;
 import dev.natter.chat.PageRequest;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.store.jdbc.internal.AccountRows;
 import dev.natter.chat.store.jdbc.internal.Database;
 import dev.natter.chat.store.jdbc.internal.Dialect;
 import dev.natter.chat.store.jdbc.internal.GroupCommitWriter;
@@ -27,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A durable {@link HistoryStore}: SQLite in one file by default, or PostgreSQL.
+ * A durable {@link HistoryStore}: SQLite in one file by default, or PostgreSQL. The same database can
+ * also keep user accounts for an application's own login: see {@link #accounts()}.
  *
  * <pre>{@code
  * ChatServer server = ChatServer.builder(transport)
@@ -44,6 +46,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Logs.</b> Each room's {@code seq} runs 1, 2, 3, ... without a gap, across restarts; the database
  * keeps every message (no retention yet), and a room's epoch is created with the database and stays
  * the same for as long as the database lives. A {@code cid} is found again after a restart.
+ *
+ * <p><b>Schema.</b> Created on an empty database and migrated on open, each version in one transaction;
+ * a database whose schema is newer than this code is refused ({@link IllegalStateException}, naming both
+ * versions). Version 1 holds the logs, version 2 adds room bans, version 3 adds
+ * {@linkplain #accounts() accounts}.
  *
  * <p><b>One store per database.</b> The writer remembers each room's latest {@code seq}; a second store
  * writing to the same database would have its batches refused by the {@code (room, seq)} key.
@@ -65,12 +72,14 @@ public final class JdbcHistoryStore implements HistoryStore {
   private final String description;
   private final GroupCommitWriter writer;
   private final HistoryReads reads;
+  private final JdbcAccounts accounts;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private JdbcHistoryStore(String description, GroupCommitWriter writer, HistoryReads reads) {
     this.description = description;
     this.writer = writer;
     this.reads = reads;
+    this.accounts = new JdbcAccounts(new AccountRows(reads));
   }
 
   /**
@@ -157,6 +166,15 @@ public final class JdbcHistoryStore implements HistoryStore {
   @Override
   public boolean isBanned(String room, String userId) {
     return reads.isBanned(room, userId);
+  }
+
+  /**
+   * The user accounts kept in this store's database (table {@code accounts}), for an application's own
+   * login. They share the store's connections and life: after {@link #close()} their calls fail with
+   * {@code INTERNAL}. The chat itself never reads them.
+   */
+  public JdbcAccounts accounts() {
+    return accounts;
   }
 
   @Override

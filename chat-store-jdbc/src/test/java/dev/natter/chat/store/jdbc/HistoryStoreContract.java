@@ -16,6 +16,7 @@ import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.HistoryStore.NewMessage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -60,6 +62,19 @@ abstract class HistoryStoreContract {
   /** Whether {@link HistoryStore#close()} ends appends (the in-memory store stays usable, by design). */
   protected boolean closeEndsAppends() {
     return true;
+  }
+
+  /** The store's accounts, or {@code null} for a store that keeps none (the in-memory reference). */
+  protected JdbcAccounts accounts(HistoryStore store) {
+    return store instanceof JdbcHistoryStore jdbc ? jdbc.accounts() : null;
+  }
+
+  /**
+   * Runs statements directly on this test's database, with no store open, as an older Natter or an
+   * administrator would; {@code false} when the store has no database to run them on.
+   */
+  protected boolean executeSql(String... statements) throws Exception {
+    return false;
   }
 
   @BeforeEach
@@ -366,7 +381,124 @@ abstract class HistoryStoreContract {
     assertThat(reopened.append(message("general", ALICE, "after restart")).join().seq()).isEqualTo(12);
   }
 
+  @Test
+  void anAccountIsFoundByItsExactIdAsItWasCreated() {
+    JdbcAccounts accounts = accountsOrSkip();
+    Account zoe = new Account(new User("zo\u00eb", "Zo\u00eb"), "pbkdf2-sha256$1000$c2FsdA$aGFzaA",
+        Instant.ofEpochMilli(1_700_000_000_123L));
+
+    assertThat(accounts.create(zoe)).isTrue();
+
+    assertThat(accounts.find("zo\u00eb")).contains(zoe);
+    assertThat(accounts.find("Zo\u00eb")).as("ids are compared exactly").isEmpty();
+    assertThat(accounts.find("zoe")).isEmpty();
+    assertThat(accounts.find("nobody")).isEmpty();
+  }
+
+  @Test
+  void aTakenIdIsRefusedAndTheFirstAccountIsKept() {
+    JdbcAccounts accounts = accountsOrSkip();
+    Account first = account("alice", "Alice", "hash-1");
+    assertThat(accounts.create(first)).isTrue();
+
+    assertThat(accounts.create(account("alice", "ALICE", "hash-2"))).isFalse();
+
+    assertThat(accounts.find("alice")).contains(first);
+    assertThat(accounts.create(account("bob", "Bob", "hash-3"))).as("other ids are free").isTrue();
+  }
+
+  @Test
+  void ofConcurrentCreationsOfOneIdExactlyOneSucceeds() throws Exception {
+    JdbcAccounts accounts = accountsOrSkip();
+    int threads = 8;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Boolean>> attempts = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Account attempt = account("carol", "Carol", "hash-of-" + t);
+        attempts.add(pool.submit(() -> {
+          start.await();
+          return accounts.create(attempt);
+        }));
+      }
+      start.countDown();
+      List<Integer> winners = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        if (attempts.get(t).get()) {
+          winners.add(t);
+        }
+      }
+
+      assertThat(winners).hasSize(1);
+      assertThat(accounts.find("carol")).map(Account::passwordHash).contains("hash-of-" + winners.get(0));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anAccountOutlivesAReopen() {
+    assumeTrue(isDurable(), "this store keeps nothing beyond its own life");
+    JdbcAccounts accounts = accountsOrSkip();
+    Account alice = account("alice", "Alice", "pbkdf2-sha256$600000$c2FsdA$aGFzaA");
+    accounts.create(alice);
+    store.close();
+
+    JdbcAccounts reopened = accounts(open());
+    assertThat(reopened.find("alice")).contains(alice);
+    assertThat(reopened.create(account("alice", "Alice", "again"))).isFalse();
+  }
+
+  @Test
+  void accountsOfAClosedStoreFailWithInternalNamingNoHash() {
+    JdbcAccounts accounts = accountsOrSkip();
+    store.close();
+
+    for (Runnable call : List.<Runnable>of(
+        () -> accounts.find("alice"),
+        () -> accounts.create(account("alice", "Alice", "secret-hash")))) {
+      assertThatThrownBy(call::run)
+          .isInstanceOf(ChatException.class)
+          .hasMessageNotContaining("secret-hash")
+          .satisfies(e -> assertThat(((ChatException) e).code()).isEqualTo(ChatStatus.Code.INTERNAL));
+    }
+  }
+
+  @Test
+  void aVersionTwoDatabaseIsMigratedToAccountsAndKeepsItsHistoryAndBans() throws Exception {
+    assumeTrue(isDurable(), "this store keeps nothing beyond its own life");
+    ChatMessage kept = store.append(message("general", ALICE, "from version 2")).join();
+    store.setBanned("general", "bob", true);
+    String epoch = store.state("general").epoch();
+    store.close();
+    // Take the database back to version 2, as the Natter before accounts left it.
+    assumeTrue(executeSql("DROP TABLE accounts", "DELETE FROM schema_version WHERE version > 2"),
+        "no direct access to this store's database");
+
+    HistoryStore migrated = open();
+
+    assertThat(readAll(migrated, "general")).containsExactly(kept);
+    assertThat(migrated.state("general").epoch()).isEqualTo(epoch);
+    assertThat(migrated.isBanned("general", "bob")).isTrue();
+    JdbcAccounts accounts = accounts(migrated);
+    Account alice = account("alice", "Alice", "hash");
+    assertThat(accounts.create(alice)).isTrue();
+    assertThat(accounts.find("alice")).contains(alice);
+    assertThat(migrated.append(message("general", ALICE, "after")).join().seq()).isEqualTo(2);
+  }
+
   // ---- helpers for subclasses and tests ----
+
+  private JdbcAccounts accountsOrSkip() {
+    JdbcAccounts accounts = accounts(store);
+    assumeTrue(accounts != null, "this store keeps no accounts");
+    return accounts;
+  }
+
+  protected static Account account(String id, String name, String hash) {
+    return new Account(new User(id, name), hash, Instant.ofEpochMilli(1_700_000_000_000L));
+  }
 
   /** Opens a store and closes it after the test. */
   protected final HistoryStore open() {

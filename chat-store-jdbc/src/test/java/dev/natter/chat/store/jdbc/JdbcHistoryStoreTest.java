@@ -50,6 +50,9 @@ class JdbcHistoryStoreTest {
     }
     try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(file)) {
       assertThat(store.state("general").latestSeq()).isEqualTo(1);
+      Account alice = new Account(new User("alice", "alice"), "hash", Instant.ofEpochMilli(2));
+      assertThat(store.accounts().create(alice)).isTrue();
+      assertThat(store.accounts().find("alice")).contains(alice);
     }
   }
 
@@ -94,6 +97,7 @@ class JdbcHistoryStoreTest {
     // Take the database back to version 1, as an older Natter left it.
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement statement = connection.createStatement()) {
+      statement.execute("DROP TABLE accounts");
       statement.execute("DROP TABLE bans");
       statement.execute("DELETE FROM schema_version WHERE version > 1");
     }
@@ -102,6 +106,9 @@ class JdbcHistoryStoreTest {
       store.setBanned("general", "bob", true);
       assertThat(store.isBanned("general", "bob")).isTrue();
       assertThat(store.state("general").latestSeq()).isEqualTo(1);
+      Account alice = new Account(new User("alice", "alice"), "hash", Instant.ofEpochMilli(2));
+      assertThat(store.accounts().create(alice)).isTrue();
+      assertThat(store.accounts().find("alice")).contains(alice);
     }
   }
 

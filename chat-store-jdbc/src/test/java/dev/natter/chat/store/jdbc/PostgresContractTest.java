@@ -1,6 +1,9 @@
 package dev.natter.chat.store.jdbc;
 
 import dev.natter.chat.spi.HistoryStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract run against a real PostgreSQL server, a new schema per test. */
@@ -11,9 +14,24 @@ class PostgresContractTest extends HistoryStoreContract {
 
   @Override
   protected HistoryStore openStore() {
+    return JdbcHistoryStore.forUrl(url(), "postgres", null);
+  }
+
+  @Override
+  protected boolean executeSql(String... statements) throws Exception {
+    try (Connection connection = DriverManager.getConnection(url(), "postgres", "");
+        Statement statement = connection.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    }
+    return true;
+  }
+
+  private String url() {
     if (url == null) {
       url = POSTGRES.newDatabaseUrl();
     }
-    return JdbcHistoryStore.forUrl(url, "postgres", null);
+    return url;
   }
 }

@@ -212,14 +212,44 @@ public final class HistoryReads implements AutoCloseable {
   }
 
   private <T> T read(ReadPool.Read<T> read) {
+    return run(read, "a history read failed", Failures.READ_FAILED);
+  }
+
+  /**
+   * Runs one piece of work (a read, or one statement in auto-commit) on a pooled connection. A failure
+   * is logged with {@code logMessage} and its details, and thrown as {@code INTERNAL} with
+   * {@code failure}, which names no SQL, path or credential.
+   */
+  <T> T run(ReadPool.Read<T> work, String logMessage, String failure) {
     if (closed) {
       throw Failures.internal(Failures.CLOSED);
     }
     try {
-      return pool.read(read);
+      return pool.read(work);
     } catch (SQLException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "a history read failed", e);
-      throw Failures.internal(Failures.READ_FAILED, e);
+      LOG.log(System.Logger.Level.WARNING, logMessage, e);
+      throw Failures.internal(failure, e);
+    }
+  }
+
+  /**
+   * Like {@link #run}, for work on rows that hold secrets: a database's message may quote the row (as
+   * PostgreSQL's "Failing row contains (...)" does), so the log gets the failure's type and SQL state
+   * only, and the exception thrown has no cause.
+   */
+  <T> T runQuietly(ReadPool.Read<T> work, String logMessage, String failure) {
+    if (closed) {
+      throw Failures.internal(Failures.CLOSED);
+    }
+    try {
+      return pool.read(work);
+    } catch (SQLException e) {
+      LOG.log(System.Logger.Level.WARNING, logMessage + ": " + e.getClass().getName() + ", SQL state "
+          + e.getSQLState() + ", error code " + e.getErrorCode());
+      throw Failures.internal(failure);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, logMessage + ": " + e.getClass().getName());
+      throw Failures.internal(failure);
     }
   }
 

@@ -70,6 +70,11 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public List<String> migration(int version) {
+    if (version == 3) {
+      // Accounts of an application's own login (the example server's --auth accounts).
+      return List.of("CREATE TABLE accounts (id TEXT COLLATE \"C\" PRIMARY KEY, name TEXT NOT NULL,"
+            + " password_hash TEXT NOT NULL, created_ms BIGINT NOT NULL)");
+    }
     if (version == 2) {
       // Bans from rooms (ChatServer.ban), kept with the history they guard.
       return List.of("CREATE TABLE bans (room TEXT COLLATE \"C\" NOT NULL, user_id TEXT COLLATE \"C\" NOT NULL,"

@@ -73,6 +73,11 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<String> migration(int version) {
+    if (version == 3) {
+      // Accounts of an application's own login (the example server's --auth accounts).
+      return List.of("CREATE TABLE accounts (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+            + " password_hash TEXT NOT NULL, created_ms INTEGER NOT NULL) WITHOUT ROWID");
+    }
     if (version == 2) {
       // Bans from rooms (ChatServer.ban), kept with the history they guard.
       return List.of("CREATE TABLE bans (room TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (room, user_id))"
