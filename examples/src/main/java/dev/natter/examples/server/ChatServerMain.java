@@ -1,13 +1,25 @@
 package dev.natter.examples.server;
 
 import dev.natter.chat.ChatServer;
+import dev.natter.chat.auth.jwt.JwtAuthenticator;
+import dev.natter.chat.auth.jwt.JwtIssuer;
 import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.store.jdbc.JdbcHistoryStore;
 import dev.natter.chat.websocket.WebSocketServerTransport;
+import dev.natter.examples.server.accounts.AccountRoutes;
+import dev.natter.examples.server.accounts.AccountStore;
+import dev.natter.examples.server.accounts.JwtKeyFile;
+import dev.natter.examples.server.accounts.PasswordHasher;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,6 +30,12 @@ import java.util.logging.Logger;
  * <p>Prints one line, {@code listening on ws://HOST:PORT/chat}, to standard output once clients may
  * connect, and nothing else there; notes and errors go to standard error. SIGTERM (or Ctrl-C) shuts the
  * server down gracefully: open connections are closed with 1001 after their queued frames.
+ *
+ * <p>With {@code --auth jwt} the chat requires a JWT (HS256, the {@code --jwt-secret}); with
+ * {@code --auth accounts} it also serves {@code POST /register} and {@code POST /login}
+ * ({@link AccountRoutes}), keeping the accounts in the history's database (in memory with
+ * {@code --in-memory}) and signing with {@code --jwt-secret} or else the key in {@code DIR/jwt.key}
+ * ({@link JwtKeyFile}). Secrets never reach standard output, standard error or the log.
  */
 public final class ChatServerMain {
   /** The exit status of a server that could not start, such as on a port in use. */
@@ -38,18 +56,24 @@ public final class ChatServerMain {
     System.exit(run(args, System.out, System.err));
   }
 
+  /** {@link #run(String[], Map, PrintStream, PrintStream)} with the process's environment. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, System.getenv(), out, err);
+  }
+
   /**
-   * Parses {@code args}, starts the server and blocks until it was shut down (by the JVM's shutdown
-   * hook). Returns at once, without starting anything, for {@code --help}, a bad command line or a
-   * server that cannot start.
+   * Parses {@code args} (secrets the flags leave out come from {@code environment}), starts the server
+   * and blocks until it was shut down (by the JVM's shutdown hook) or the calling thread is interrupted
+   * (then it closes the server and returns). Returns at once, without starting anything, for
+   * {@code --help}, a bad command line or a server that cannot start.
    *
    * @return the exit status: 0 after {@code --help} or a shutdown, {@link #EXIT_CANNOT_START},
    *     {@link #EXIT_USAGE}
    */
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
     ServerOptions options;
     try {
-      options = ServerOptions.parse(args);
+      options = ServerOptions.parse(environment, args);
     } catch (UsageException e) {
       err.println(NAME + ": " + e.getMessage());
       err.println("Try 'java -jar " + NAME + ".jar --help' for the flags.");
@@ -61,19 +85,18 @@ public final class ChatServerMain {
       return 0;
     }
 
-    // Their INFO lines repeat what the "listening on" line says.
+    // Their INFO lines repeat what the "listening on" line says, and at FINE and below Tyrus prints every
+    // handshake's headers, Authorization: Bearer token included: never below WARNING, whatever a logging
+    // configuration says.
     GRIZZLY_AND_TYRUS.setLevel(Level.WARNING);
-    WebSocketServerTransport transport = WebSocketServerTransport.forAddress(options.host(), options.port())
-        .allowedOrigins(options.allowedOrigins())
-        .build();
-    HistoryStore store;
+    Wiring wiring;
     try {
-      store = openStore(options);
-    } catch (IOException | RuntimeException e) {
-      err.println(NAME + ": cannot open the history store: " + e.getMessage());
+      wiring = wire(options, err);
+    } catch (CannotStart e) {
+      err.println(NAME + ": " + e.getMessage());
       return EXIT_CANNOT_START;
     }
-    ChatServer server = ChatServer.builder(transport).historyStore(store).limits(options.limits()).build();
+    ChatServer server = wiring.server();
     try {
       server.start();
     } catch (IOException | RuntimeException e) {
@@ -83,13 +106,18 @@ public final class ChatServerMain {
       server.close(); // releases the store it was given
       return EXIT_CANNOT_START;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Thread shutdownHook = new Thread(() -> {
       err.println(NAME + ": shutting down");
       server.close();
-    }, NAME + "-shutdown"));
+    }, NAME + "-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
 
+    URI uri = wiring.transport().uri();
     err.println(NAME + ": history in " + describe(options));
-    out.println("listening on " + transport.uri());
+    if (wiring.authNote() != null) {
+      err.println(NAME + ": " + wiring.authNote().replace("http://HOST:PORT", "http://" + uri.getRawAuthority()));
+    }
+    out.println("listening on " + uri);
     out.flush();
 
     try {
@@ -99,9 +127,71 @@ public final class ChatServerMain {
       }
     } catch (InterruptedException e) {
       server.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is stopping: the hook runs anyway and finds the server closed.
+      }
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** What {@link #wire} builds: the server, not started yet, on its transport. */
+  private record Wiring(WebSocketServerTransport transport, ChatServer server, String authNote) {}
+
+  /** A server that cannot start, with a message for the person who started it. */
+  private static final class CannotStart extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CannotStart(String message) {
+      super(message);
+    }
+  }
+
+  // Opens the store, finds the signing key, and builds the transport (with the account routes) and the
+  // server. The store is closed again when something after it fails.
+  private static Wiring wire(ServerOptions options, PrintStream err) throws CannotStart {
+    HistoryStore store;
+    try {
+      store = openStore(options);
+    } catch (IOException | RuntimeException e) {
+      throw new CannotStart("cannot open the history store: " + e.getMessage());
+    }
+    try {
+      WebSocketServerTransport.Builder transport = WebSocketServerTransport.forAddress(options.host(), options.port())
+          .allowedOrigins(options.allowedOrigins());
+      JwtAuthenticator authenticator = null;
+      String authNote = null;
+      if (options.auth() != ServerOptions.Auth.NONE) {
+        byte[] secret = signingKey(options, err);
+        try {
+          authenticator = JwtAuthenticator.hs256(secret).build();
+          if (options.auth() == ServerOptions.Auth.ACCOUNTS) {
+            AccountStore accounts = store instanceof JdbcHistoryStore jdbc
+                ? AccountStore.jdbc(jdbc.accounts())
+                : AccountStore.inMemory();
+            JwtIssuer issuer = JwtIssuer.hs256(secret).lifetime(AccountRoutes.TOKEN_LIFETIME).build();
+            new AccountRoutes(accounts, new PasswordHasher(), issuer, Clock.systemUTC()).addTo(transport);
+            authNote = "accounts: POST /register and POST /login at http://HOST:PORT, tokens signed with "
+                + describeKey(options);
+          } else {
+            authNote = "hello needs a JWT (HS256) signed with the configured secret";
+          }
+        } finally {
+          Arrays.fill(secret, (byte) 0); // the authenticator and the issuer keep their own copies
+        }
+      }
+      WebSocketServerTransport built = transport.build();
+      ChatServer.Builder server = ChatServer.builder(built).historyStore(store).limits(options.limits());
+      if (authenticator != null) {
+        server.authenticator(authenticator);
+      }
+      return new Wiring(built, server.build(), authNote);
+    } catch (CannotStart | RuntimeException e) {
+      store.close();
+      throw e;
+    }
   }
 
   // The store the flags choose: SQLite in the data directory unless --in-memory or --jdbc-url.
@@ -113,8 +203,52 @@ public final class ChatServerMain {
     if (jdbc != null) {
       return JdbcHistoryStore.forUrl(jdbc.url(), jdbc.user(), jdbc.password());
     }
-    Files.createDirectories(options.dataDir());
-    return JdbcHistoryStore.sqlite(options.dataDir().resolve(DATABASE_FILE));
+    Path dataDir = options.dataDir();
+    if (options.auth() == ServerOptions.Auth.ACCOUNTS && !Files.exists(dataDir)
+        && dataDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      // It will hold password hashes and the signing key: a new one is its owner's only.
+      Files.createDirectories(dataDir,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } else {
+      Files.createDirectories(dataDir);
+    }
+    return JdbcHistoryStore.sqlite(dataDir.resolve(DATABASE_FILE));
+  }
+
+  // The secret of the tokens: the configured one, else a key of this run (--in-memory) or of the data
+  // directory. ServerOptions has refused --jdbc-url without a secret.
+  private static byte[] signingKey(ServerOptions options, PrintStream err) throws CannotStart {
+    if (options.jwtSecret() != null) {
+      return options.jwtSecret().bytes();
+    }
+    if (options.inMemory()) {
+      return JwtKeyFile.randomKey();
+    }
+    Path file = keyFile(options);
+    try {
+      byte[] key = JwtKeyFile.loadOrCreate(file);
+      if (!JwtKeyFile.isOwnerOnly(file)) {
+        err.println(NAME + ": warning: other users may read " + file + ", which can sign tokens for any"
+            + " user; chmod 600 it");
+      }
+      return key;
+    } catch (IOException e) {
+      throw new CannotStart("cannot use the JWT key " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static Path keyFile(ServerOptions options) {
+    return options.dataDir().resolve(JwtKeyFile.FILE_NAME).toAbsolutePath().normalize();
+  }
+
+  private static String describeKey(ServerOptions options) {
+    if (options.jwtSecret() != null) {
+      return "the configured secret";
+    }
+    if (options.inMemory()) {
+      return "a new key of this run (--in-memory): its tokens stop working when the server stops";
+    }
+    return "the key in " + keyFile(options);
   }
 
   private static String describe(ServerOptions options) {

@@ -1,6 +1,7 @@
 package dev.natter.examples.server;
 
 import dev.natter.chat.Limits;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -29,6 +31,10 @@ import java.util.regex.Pattern;
  * @param jdbc the database to keep history in instead of SQLite, or {@code null}
  * @param limits the server's limits, defaults overridden by the flags
  * @param allowedOrigins browser origins allowed besides the server's own
+ * @param auth how clients prove who they are
+ * @param jwtSecret the secret of the tokens ({@code --jwt-secret} or {@value #JWT_SECRET_VARIABLE}), or
+ *     {@code null}: always there for {@link Auth#JWT}; for {@link Auth#ACCOUNTS} without it, the key is
+ *     kept in the data directory (or made afresh with {@code inMemory}); never there for {@link Auth#NONE}
  * @param help whether {@code --help} was asked for (the other components are then the defaults)
  */
 public record ServerOptions(
@@ -39,6 +45,8 @@ public record ServerOptions(
     Jdbc jdbc,
     Limits limits,
     List<String> allowedOrigins,
+    Auth auth,
+    JwtSecret jwtSecret,
     boolean help) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
@@ -46,6 +54,47 @@ public record ServerOptions(
   static final Path DEFAULT_DATA_DIR = Path.of("./natter-data");
   /** Where the JDBC password may come from instead of the command line, which others can read. */
   static final String PASSWORD_VARIABLE = "NATTER_JDBC_PASSWORD";
+  /** Where the JWT secret may come from instead of the command line, which others can read. */
+  static final String JWT_SECRET_VARIABLE = "NATTER_JWT_SECRET";
+  /** The shortest JWT secret, in bytes (UTF-8): 256 bits, what HS256 needs. */
+  static final int MIN_JWT_SECRET_BYTES = 32;
+
+  /** How clients prove who they are ({@code --auth}). */
+  public enum Auth {
+    /** Anyone may use any free name, no token: the nickname mode. */
+    NONE,
+    /** A JWT (HS256) signed with the secret, minted elsewhere, is required in {@code hello}. */
+    JWT,
+    /** As {@link #JWT}, with the tokens handed out by {@code POST /register} and {@code POST /login}. */
+    ACCOUNTS;
+
+    /** The flag's value: {@code none}, {@code jwt}, {@code accounts}. */
+    public String flagValue() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * The secret that signs and checks the tokens, at least {@value #MIN_JWT_SECRET_BYTES} bytes of UTF-8.
+   *
+   * @param value the secret; never shown by {@link #toString()}
+   */
+  public record JwtSecret(String value) {
+    /** Checks the value is there. */
+    public JwtSecret {
+      Objects.requireNonNull(value, "value");
+    }
+
+    /** The secret's bytes, UTF-8, a new array each time. */
+    public byte[] bytes() {
+      return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+      return "JwtSecret[***]";
+    }
+  }
 
   /**
    * A database given by URL, such as PostgreSQL.
@@ -75,18 +124,30 @@ public record ServerOptions(
   private static final Set<String> VALUE_FLAGS = Set.of(
       "--host", "--port", "--data-dir", "--presence-grace-ms", "--hello-timeout-ms", "--rate-limit",
       "--max-frame-bytes", "--max-text-chars", "--allowed-origins", "--jdbc-url", "--jdbc-user",
-      "--jdbc-password");
+      "--jdbc-password", "--auth", "--jwt-secret");
+  /**
+   * Flags whose value is a secret: it is the next argument whatever it looks like (a secret may start
+   * with {@code --}), so it is never mistaken for a flag and quoted in an error.
+   */
+  private static final Set<String> SECRET_FLAGS = Set.of("--jdbc-password", "--jwt-secret");
   private static final Set<String> SWITCHES = Set.of("--in-memory", "--help", "-h");
 
   private static final Pattern RATE = Pattern.compile("(\\d+)/(\\d*)(ms|s|m|h)");
   private static final Pattern ORIGIN = Pattern.compile("(?i)https?://[^/?#\\s]+/?");
 
-  /** Checks the components and copies the origins. */
+  /** Checks the components (the secret is there when the mode needs it) and copies the origins. */
   public ServerOptions {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(auth, "auth");
     allowedOrigins = List.copyOf(allowedOrigins);
+    if (auth == Auth.NONE && jwtSecret != null) {
+      throw new IllegalArgumentException("a JWT secret needs auth JWT or ACCOUNTS");
+    }
+    if (auth == Auth.JWT && jwtSecret == null) {
+      throw new IllegalArgumentException("auth JWT needs a JWT secret");
+    }
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be 0 to 65535: " + port);
     }
@@ -94,8 +155,8 @@ public record ServerOptions(
 
   /** The options with no flags given. */
   public static ServerOptions defaults() {
-    return new ServerOptions(
-        DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, null, Limits.defaults(), List.of(), false);
+    return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, null, Limits.defaults(),
+        List.of(), Auth.NONE, null, false);
   }
 
   /**
@@ -110,15 +171,16 @@ public record ServerOptions(
 
   /**
    * Parses a command line, taking the JDBC password from {@code environment}'s {@value
-   * #PASSWORD_VARIABLE} when {@code --jdbc-password} is not given.
+   * #PASSWORD_VARIABLE} when {@code --jdbc-password} is not given, and the JWT secret from {@value
+   * #JWT_SECRET_VARIABLE} when {@code --jwt-secret} is not given and {@code --auth} needs one.
    *
    * @throws UsageException naming the flag and what is wrong with it
    */
   public static ServerOptions parse(Map<String, String> environment, String... args) throws UsageException {
     for (String arg : args) {
       if (arg.equals("--help") || arg.equals("-h")) {
-        return new ServerOptions(
-            DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, null, Limits.defaults(), List.of(), true);
+        return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, null, Limits.defaults(),
+            List.of(), Auth.NONE, null, true);
       }
     }
     String jdbcUrl = null;
@@ -130,6 +192,8 @@ public record ServerOptions(
     boolean inMemory = false;
     Limits limits = Limits.defaults();
     List<String> origins = List.of();
+    Auth auth = Auth.NONE;
+    String jwtSecret = null;
     Set<String> seen = new HashSet<>();
 
     for (int i = 0; i < args.length; i++) {
@@ -151,7 +215,7 @@ public record ServerOptions(
           throw new UsageException(flag + " takes no value: " + arg);
         }
       } else if (value == null) {
-        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+        if (i + 1 >= args.length || (args[i + 1].startsWith("--") && !SECRET_FLAGS.contains(flag))) {
           throw new UsageException(flag + " needs a value");
         }
         value = args[++i];
@@ -197,6 +261,8 @@ public record ServerOptions(
         case "--jdbc-url" -> jdbcUrl = value;
         case "--jdbc-user" -> jdbcUser = value;
         case "--jdbc-password" -> jdbcPassword = value;
+        case "--auth" -> auth = auth(value);
+        case "--jwt-secret" -> jwtSecret = value;
         default -> throw new AssertionError("flag without a case: " + flag);
       }
     }
@@ -218,7 +284,53 @@ public record ServerOptions(
     } else if (jdbcUser != null || jdbcPassword != null) {
       throw new UsageException("--jdbc-user and --jdbc-password need --jdbc-url");
     }
-    return new ServerOptions(host, port, dataDir, inMemory, jdbc, limits, origins, false);
+    JwtSecret secret = jwtSecret(auth, jwtSecret, environment, jdbc != null);
+    return new ServerOptions(host, port, dataDir, inMemory, jdbc, limits, origins, auth, secret, false);
+  }
+
+  private static Auth auth(String value) throws UsageException {
+    for (Auth auth : Auth.values()) {
+      if (auth.flagValue().equals(value)) {
+        return auth;
+      }
+    }
+    throw new UsageException("--auth must be none, jwt or accounts: " + value);
+  }
+
+  /** The secret the mode needs, from the flag or else the environment; messages never quote it. */
+  private static JwtSecret jwtSecret(Auth auth, String flagged, Map<String, String> environment, boolean jdbc)
+      throws UsageException {
+    if (auth == Auth.NONE) {
+      if (flagged != null) {
+        throw new UsageException("--jwt-secret needs --auth jwt or --auth accounts: without them no token"
+            + " is checked");
+      }
+      return null; // the environment variable may be set for other runs: ignored here
+    }
+    String source = "--jwt-secret";
+    String secret = flagged;
+    if (secret == null) {
+      secret = environment.get(JWT_SECRET_VARIABLE);
+      source = JWT_SECRET_VARIABLE;
+    }
+    if (secret == null || secret.isEmpty()) {
+      if (auth == Auth.JWT) {
+        throw new UsageException("--auth jwt needs the secret the tokens are signed with: --jwt-secret"
+            + " SECRET, or better the environment variable " + JWT_SECRET_VARIABLE);
+      }
+      if (jdbc) {
+        throw new UsageException("--auth accounts with --jdbc-url needs --jwt-secret SECRET (or the"
+            + " environment variable " + JWT_SECRET_VARIABLE + "): there is no data directory to keep a"
+            + " key in");
+      }
+      return null; // a key in the data directory, or a random one with --in-memory
+    }
+    int bytes = secret.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes < MIN_JWT_SECRET_BYTES) {
+      throw new UsageException(source + " must be at least " + MIN_JWT_SECRET_BYTES + " bytes long (HS256),"
+          + " it has " + bytes);
+    }
+    return new JwtSecret(secret);
   }
 
   /**
@@ -285,6 +397,17 @@ public record ServerOptions(
             + defaults.maxTextChars() + ")",
         "  --allowed-origins LIST     comma-separated browser origins allowed besides the server's own,",
         "                             such as https://chat.example.com (default: none)",
+        "  --auth MODE                how clients prove who they are (default none):",
+        "                               none: anyone may use any free name",
+        "                               jwt: hello needs a JWT (HS256) signed with --jwt-secret, minted",
+        "                                    elsewhere",
+        "                               accounts: POST /register and POST /login on this port hand out",
+        "                                    such tokens (15 minutes); accounts are kept with the history",
+        "  --jwt-secret SECRET        the tokens' HS256 secret, at least " + MIN_JWT_SECRET_BYTES
+            + " bytes; better given in the",
+        "                             environment variable " + JWT_SECRET_VARIABLE + ". Required for --auth jwt;",
+        "                             --auth accounts without it keeps a random key in DIR/jwt.key",
+        "                             (a new one each run with --in-memory)",
         "  -h, --help                 print this help and exit",
         "",
         "Prints one line, 'listening on ws://HOST:PORT/chat', when ready. SIGTERM or Ctrl-C shuts down",

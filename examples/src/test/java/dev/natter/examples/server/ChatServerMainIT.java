@@ -2,6 +2,9 @@ package dev.natter.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.natter.examples.testing.AccountsClient;
+import dev.natter.examples.testing.AccountsClient.Reply;
+import dev.natter.examples.testing.JsonSocket;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,16 +13,16 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -124,6 +127,70 @@ class ChatServerMainIT {
   }
 
   @Test
+  void accountsRegisterLogInChatAndSurviveARestartWithTheirKey() throws Exception {
+    String password = "correct horse battery staple";
+    ServerProcess first = start("--port", "0", "--auth", "accounts");
+    URI chat = first.awaitListening();
+    AccountsClient accounts = AccountsClient.forChat(chat);
+    Reply registered = accounts.register("Alice", password);
+    assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+    assertThat(accounts.register("Bob", "bob's password").status()).isEqualTo(201);
+    Reply loggedIn = accounts.login("alice", password);
+    assertThat(loggedIn.status()).isEqualTo(200);
+    assertThat(accounts.login("alice", "not the password").status()).isEqualTo(401);
+    String firstRunToken = loggedIn.token();
+
+    JsonSocket alice = connect(chat);
+    alice.send("{\"type\":\"hello\",\"id\":\"1\",\"v\":1,\"token\":\"" + firstRunToken + "\"}");
+    assertThat(alice.next("welcome")).contains("\"id\":\"alice\"", "\"name\":\"Alice\"");
+    String bobToken = accounts.login("bob", "bob's password").token();
+    JsonSocket bob = connect(chat, Map.of("Authorization", "Bearer " + bobToken));
+    bob.send("{\"type\":\"hello\",\"id\":\"1\",\"v\":1}");
+    bob.next("welcome");
+    alice.send("{\"type\":\"join\",\"id\":\"2\",\"room\":\"general\"}");
+    alice.next("joined");
+    bob.send("{\"type\":\"join\",\"id\":\"2\",\"room\":\"general\"}");
+    bob.next("joined");
+    alice.send("{\"type\":\"send\",\"id\":\"3\",\"room\":\"general\",\"text\":\"hi bob!\"}");
+    assertThat(bob.next("message")).contains("hi bob!", "\"id\":\"alice\"");
+    JsonSocket nameOnly = connect(chat);
+    nameOnly.send("{\"type\":\"hello\",\"id\":\"1\",\"v\":1,\"name\":\"mallory\"}");
+    assertThat(nameOnly.next("error")).contains("auth_failed");
+    assertThat(nameOnly.awaitCloseCode()).isEqualTo(4001);
+
+    Path key = workDir.resolve("natter-data").resolve("jwt.key");
+    assertThat(key).isRegularFile();
+    if (key.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key.getParent())))
+          .as("a new data directory holding hashes and the key").isEqualTo("rwx------");
+    }
+    byte[] keyBefore = Files.readAllBytes(key);
+    assertThat(first.process.toHandle().destroy()).isTrue();
+    assertThat(first.awaitExit()).as("stderr:%n%s", first.stderr()).isNotEqualTo(1);
+    assertThat(first.stderr()).contains("accounts: POST /register and POST /login", key.toString())
+        .doesNotContain(password, firstRunToken, new String(keyBefore, StandardCharsets.US_ASCII).strip());
+
+    ServerProcess second = start("--port", "0", "--auth", "accounts");
+    URI again = second.awaitListening();
+    AccountsClient accountsAgain = AccountsClient.forChat(again);
+    assertThat(Files.readAllBytes(key)).as("the key was kept").isEqualTo(keyBefore);
+    Reply loggedInAgain = accountsAgain.login("ALICE", password);
+    assertThat(loggedInAgain.status()).isEqualTo(200);
+    assertThat(loggedInAgain.json().path("user").path("name").asText()).isEqualTo("Alice");
+    assertThat(accountsAgain.register("alice", "another password").status()).isEqualTo(409);
+    assertThat(accountsAgain.login("alice", "not the password").status()).isEqualTo(401);
+
+    JsonSocket withOldToken = connect(again);
+    withOldToken.send("{\"type\":\"hello\",\"id\":\"1\",\"v\":1,\"token\":\"" + firstRunToken + "\"}");
+    assertThat(withOldToken.next("welcome")).as("a token of the first run, signed with the same key")
+        .contains("\"id\":\"alice\"");
+    JsonSocket withNewToken = connect(again);
+    withNewToken.send("{\"type\":\"hello\",\"id\":\"1\",\"v\":1,\"token\":\"" + loggedInAgain.token() + "\"}");
+    withNewToken.next("welcome");
+  }
+
+  @Test
   void aBadFlagExitsWithStatusTwoAndNamesTheFlag() throws Exception {
     ServerProcess server = start("--port", "0", "--max-text-chars", "many");
 
@@ -177,7 +244,11 @@ class ChatServerMainIT {
   }
 
   private JsonSocket connect(URI uri) {
-    JsonSocket socket = new JsonSocket(uri);
+    return connect(uri, Map.of());
+  }
+
+  private JsonSocket connect(URI uri, Map<String, String> headers) {
+    JsonSocket socket = JsonSocket.connect(uri, headers);
     sockets.add(socket);
     return socket;
   }
@@ -257,80 +328,6 @@ class ChatServerMainIT {
       }, "natter-server-" + name);
       thread.setDaemon(true);
       thread.start();
-    }
-  }
-
-  /** A plain JDK WebSocket client that keeps the text messages it receives and the close code. */
-  private static final class JsonSocket {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([^\"]*)\"");
-
-    private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    private final WebSocket socket;
-
-    JsonSocket(URI uri) {
-      this.socket = HTTP.newWebSocketBuilder()
-          .connectTimeout(TIMEOUT)
-          .buildAsync(uri, new Listener())
-          .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .join();
-    }
-
-    void send(String json) {
-      socket.sendText(json, true).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
-    }
-
-    /** The next message of this {@code type}, skipping events of other types (such as presence). */
-    String next(String type) throws InterruptedException {
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      List<String> skipped = new ArrayList<>();
-      while (true) {
-        String message = messages.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (message == null) {
-          throw new AssertionError("no '" + type + "' within " + TIMEOUT + "; received instead: " + skipped);
-        }
-        Matcher matcher = TYPE.matcher(message);
-        if (matcher.find() && matcher.group(1).equals(type)) {
-          return message;
-        }
-        assertThat(message).as("a frame while waiting for '%s'", type).doesNotContain("\"type\":\"error\"");
-        skipped.add(message);
-      }
-    }
-
-    int awaitCloseCode() {
-      return closeCode.orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
-    }
-
-    void abort() {
-      socket.abort();
-    }
-
-    private final class Listener implements WebSocket.Listener {
-      private final StringBuilder partial = new StringBuilder();
-
-      @Override
-      public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          messages.add(partial.toString());
-          partial.setLength(0);
-        }
-        webSocket.request(1);
-        return null;
-      }
-
-      @Override
-      public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closeCode.complete(statusCode);
-        return null;
-      }
-
-      @Override
-      public void onError(WebSocket webSocket, Throwable error) {
-        closeCode.complete(1006);
-      }
     }
   }
 }

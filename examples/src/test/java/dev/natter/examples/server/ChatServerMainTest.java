@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The paths of {@link ChatServerMain#run} that return before a server starts; the IT runs the rest. */
 class ChatServerMainTest {
@@ -32,10 +36,33 @@ class ChatServerMainTest {
         .contains("--help");
   }
 
+  @Test
+  void authFlagsThatContradictEachOtherExitWithStatusTwoWithoutPrintingTheSecret() {
+    String secret = "0123456789abcdef0123456789abcdef-do-not-print";
+
+    int status = run("--port", "0", "--jwt-secret", secret);
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err()).startsWith("natter-server: --jwt-secret needs --auth jwt or --auth accounts")
+        .doesNotContain(secret);
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
+  void aJwtKeyFileThatCannotBeReadExitsWithStatusOneNamingIt(@TempDir Path dataDir) throws Exception {
+    Path key = Files.createDirectories(dataDir.resolve("jwt.key")); // a folder where the key should be
+
+    int status = run("--port", "0", "--data-dir", dataDir.toString(), "--auth", "accounts");
+
+    assertThat(status).isEqualTo(1);
+    assertThat(err()).startsWith("natter-server: cannot use the JWT key " + key.toAbsolutePath());
+    assertThat(out()).isEmpty();
+  }
+
   private int run(String... args) {
     try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      return ChatServerMain.run(args, outStream, errStream);
+      return ChatServerMain.run(args, Map.of(), outStream, errStream);
     }
   }
 

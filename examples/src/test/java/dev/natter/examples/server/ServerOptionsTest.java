@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.natter.chat.Limits;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +28,8 @@ class ServerOptionsTest {
     assertThat(options.dataDir()).isEqualTo(Path.of("./natter-data"));
     assertThat(options.inMemory()).isFalse();
     assertThat(options.allowedOrigins()).isEmpty();
+    assertThat(options.auth()).isEqualTo(ServerOptions.Auth.NONE);
+    assertThat(options.jwtSecret()).isNull();
     assertThat(options.help()).isFalse();
     Limits limits = options.limits();
     assertThat(limits.presenceGrace()).isEqualTo(Duration.ofMillis(5000));
@@ -83,8 +87,102 @@ class ServerOptionsTest {
     assertThat(ServerOptions.usage())
         .contains("--host", "--port", "--data-dir", "--in-memory", "--presence-grace-ms",
             "--hello-timeout-ms", "--rate-limit", "--max-frame-bytes", "--max-text-chars",
-            "--allowed-origins", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--help")
-        .contains(ServerOptions.PASSWORD_VARIABLE);
+            "--allowed-origins", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--auth", "--jwt-secret",
+            "--help")
+        .contains(ServerOptions.PASSWORD_VARIABLE, ServerOptions.JWT_SECRET_VARIABLE, "jwt.key")
+        .contains("none", "jwt", "accounts", "/register", "/login");
+  }
+
+  // ---- authentication ----
+
+  private static final String SECRET = "0123456789abcdef0123456789abcdef-secret";
+
+  @Test
+  void authJwtTakesItsSecretFromTheFlagOrTheEnvironmentAndNeverShowsIt() throws UsageException {
+    ServerOptions flagged = ServerOptions.parse(Map.of(), "--auth", "jwt", "--jwt-secret", SECRET);
+    assertThat(flagged.auth()).isEqualTo(ServerOptions.Auth.JWT);
+    assertThat(flagged.jwtSecret().value()).isEqualTo(SECRET);
+    assertThat(flagged.jwtSecret().bytes()).isEqualTo(SECRET.getBytes(StandardCharsets.UTF_8));
+    assertThat(flagged.toString()).doesNotContain(SECRET).contains("JwtSecret[***]");
+    assertThat(flagged.jwtSecret().toString()).doesNotContain(SECRET);
+
+    ServerOptions fromEnvironment = ServerOptions.parse(
+        Map.of(ServerOptions.JWT_SECRET_VARIABLE, SECRET + "-env"), "--auth=jwt");
+    assertThat(fromEnvironment.jwtSecret().value()).isEqualTo(SECRET + "-env");
+    ServerOptions flagWins = ServerOptions.parse(
+        Map.of(ServerOptions.JWT_SECRET_VARIABLE, SECRET + "-env"), "--auth=jwt", "--jwt-secret=" + SECRET);
+    assertThat(flagWins.jwtSecret().value()).isEqualTo(SECRET);
+  }
+
+  @Test
+  void authAccountsNeedsNoSecretAndKeepsOneWhenGiven() throws UsageException {
+    ServerOptions keyInDataDir = ServerOptions.parse(Map.of(), "--auth", "accounts");
+    assertThat(keyInDataDir.auth()).isEqualTo(ServerOptions.Auth.ACCOUNTS);
+    assertThat(keyInDataDir.jwtSecret()).isNull();
+
+    assertThat(ServerOptions.parse(Map.of(), "--auth", "accounts", "--in-memory").jwtSecret()).isNull();
+    assertThat(ServerOptions.parse(Map.of(), "--auth", "accounts", "--jwt-secret", SECRET).jwtSecret().value())
+        .isEqualTo(SECRET);
+    assertThat(ServerOptions.parse(Map.of(ServerOptions.JWT_SECRET_VARIABLE, SECRET), "--auth", "accounts")
+        .jwtSecret().value()).isEqualTo(SECRET);
+    assertThat(ServerOptions.parse(Map.of(ServerOptions.JWT_SECRET_VARIABLE, SECRET), "--auth", "accounts",
+        "--jdbc-url", "jdbc:postgresql://h/db").jwtSecret().value()).isEqualTo(SECRET);
+  }
+
+  @Test
+  void theSecretInTheEnvironmentIsIgnoredWithoutAuth() throws UsageException {
+    ServerOptions options = ServerOptions.parse(Map.of(ServerOptions.JWT_SECRET_VARIABLE, "short"));
+
+    assertThat(options.auth()).isEqualTo(ServerOptions.Auth.NONE);
+    assertThat(options.jwtSecret()).isNull();
+  }
+
+  @Test
+  void aSecretThatLooksLikeAFlagIsTakenAsTheSecretNotQuotedAsAFlag() throws UsageException {
+    String dashed = "--" + SECRET;
+    ServerOptions options = ServerOptions.parse(Map.of(), "--auth", "jwt", "--jwt-secret", dashed);
+
+    assertThat(options.jwtSecret().value()).isEqualTo(dashed);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--auth basic                                   | --auth must be none, jwt or accounts: basic",
+      "--auth JWT                                     | --auth must be none, jwt or accounts",
+      "--auth                                         | --auth needs a value",
+      "--jwt-secret SECRET                            | --jwt-secret needs --auth jwt or --auth accounts",
+      "--auth none --jwt-secret SECRET                | --jwt-secret needs --auth jwt or --auth accounts",
+      "--auth jwt                                     | --auth jwt needs the secret",
+      "--auth jwt --jwt-secret short-secret           | --jwt-secret must be at least 32 bytes long (HS256), it has 12",
+      "--auth accounts --jwt-secret short-secret      | --jwt-secret must be at least 32 bytes long",
+      "--auth accounts --jdbc-url jdbc:postgresql://h/db | --auth accounts with --jdbc-url needs --jwt-secret",
+      "--auth jwt --jwt-secret SECRET --jwt-secret=SECRET | --jwt-secret given twice",
+      "--auth jwt --jwt-secret                        | --jwt-secret needs a value"})
+  void authFlagsThatContradictEachOtherAreRefusedWithoutQuotingTheSecret(String commandLine, String message) {
+    assertThatThrownBy(() -> ServerOptions.parse(Map.of(), split(commandLine.replace("SECRET", SECRET))))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining(message)
+        .hasMessageNotContaining(SECRET)
+        .hasMessageNotContaining("short-secret");
+  }
+
+  @Test
+  void aShortSecretInTheEnvironmentIsRefusedNamingTheVariable() {
+    assertThatThrownBy(() -> ServerOptions.parse(Map.of(ServerOptions.JWT_SECRET_VARIABLE, "short-secret"),
+        "--auth", "jwt"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage(ServerOptions.JWT_SECRET_VARIABLE + " must be at least 32 bytes long (HS256), it has 12");
+  }
+
+  @Test
+  void theRecordRefusesAModeWithoutTheSecretItNeeds() {
+    ServerOptions defaults = ServerOptions.defaults();
+    assertThatThrownBy(() -> new ServerOptions(defaults.host(), 0, defaults.dataDir(), false, null,
+        defaults.limits(), List.of(), ServerOptions.Auth.JWT, null, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ServerOptions(defaults.host(), 0, defaults.dataDir(), false, null,
+        defaults.limits(), List.of(), ServerOptions.Auth.NONE, new ServerOptions.JwtSecret(SECRET), false))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest(name = "{0} is {1} sends per {2} ms")
