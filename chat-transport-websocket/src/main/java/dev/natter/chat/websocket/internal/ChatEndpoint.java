@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.glassfish.tyrus.core.TyrusSession;
 
@@ -35,8 +36,10 @@ public final class ChatEndpoint extends Endpoint {
   private final JsonCodec codec;
   private final int maxFrameBytes;
   private final Set<SocketConnection> open;
+  private final CredentialVault vault;
 
-  ChatEndpoint(ServerTransportListener engine, JsonCodec codec, int maxFrameBytes) {
+  ChatEndpoint(ServerTransportListener engine, JsonCodec codec, int maxFrameBytes, CredentialVault vault) {
+    this.vault = vault;
     this.engine = engine;
     this.codec = codec;
     this.maxFrameBytes = maxFrameBytes;
@@ -57,7 +60,15 @@ public final class ChatEndpoint extends Endpoint {
           public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request,
               HandshakeResponse response) {
             // Tyrus gives each handshake its own copy of the user properties; never throw here.
-            config.getUserProperties().put(HANDSHAKE_HEADERS, Map.copyOf(request.getHeaders()));
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            try {
+              headers.putAll(request.getHeaders());
+              List<String> ticket = headers.remove(CredentialVault.TICKET_HEADER);
+              headers.putAll(vault.redeem(ticket == null || ticket.isEmpty() ? null : ticket.get(0)));
+            } catch (RuntimeException e) {
+              LOG.log(System.Logger.Level.WARNING, "could not read a handshake's headers", e);
+            }
+            config.getUserProperties().put(HANDSHAKE_HEADERS, Map.copyOf(headers));
           }
 
           @Override

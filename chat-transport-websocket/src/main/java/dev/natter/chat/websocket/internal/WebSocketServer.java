@@ -81,7 +81,8 @@ public final class WebSocketServer {
     int maxFrameBytes = engine.limits().maxFrameBytes();
     codec = new JsonCodec(maxFrameBytes);
     container = new TyrusContainer(maxFrameBytes + INCOMING_BUFFER_HEADROOM);
-    endpoint = new ChatEndpoint(engine, codec, maxFrameBytes);
+    CredentialVault vault = new CredentialVault();
+    endpoint = new ChatEndpoint(engine, codec, maxFrameBytes, vault);
     try {
       container.register(endpoint.config(path, this::admits));
     } catch (DeploymentException e) {
@@ -97,6 +98,7 @@ public final class WebSocketServer {
     // Added before Tyrus's, so they sit before it in the chain (each goes before the HTTP handlers).
     network.registerAddOn(MessageSizeFilter.addOn(maxFrameBytes));
     network.registerAddOn(OriginFilter.addOn(this::admits));
+    network.registerAddOn(CredentialFilter.addOn(vault));
     network.registerAddOn(new WebSocketAddOn(container, ""));
     server.addListener(network);
     for (RouteSpec route : routes) {
