@@ -184,6 +184,9 @@ public final class ConsoleSession implements ChatListener {
 
   @Override
   public void onDisconnected(Disconnect disconnect) {
+    if (disconnect.code() == 1000) {
+      return; // the user quit
+    }
     out.println("! disconnected: " + disconnect.code() + " " + disconnect.reason());
   }
 
