@@ -117,6 +117,7 @@ public final class ChatServerMain {
     if (wiring.authNote() != null) {
       err.println(NAME + ": " + wiring.authNote().replace("http://HOST:PORT", "http://" + uri.getRawAuthority()));
     }
+    err.println(NAME + ": the chat page is at http://" + uri.getRawAuthority() + "/");
     out.println("listening on " + uri);
     out.flush();
 
@@ -160,7 +161,8 @@ public final class ChatServerMain {
     }
     try {
       WebSocketServerTransport.Builder transport = WebSocketServerTransport.forAddress(options.host(), options.port())
-          .allowedOrigins(options.allowedOrigins());
+          .allowedOrigins(options.allowedOrigins())
+          .staticResources("web"); // the chat page, natter.js beside it
       JwtAuthenticator authenticator = null;
       String authNote = null;
       if (options.auth() != ServerOptions.Auth.NONE) {
