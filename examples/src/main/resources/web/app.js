@@ -181,17 +181,26 @@ function loadRead(userId) {
 
 let readSaveTimer = null;
 function markRead(conv) {
-  if (!me || conv.maxSeq <= (lastRead[conv.id] || 0)) return;
-  lastRead[conv.id] = conv.maxSeq;
+  // Also when nothing is in it yet: what arrives later is then counted as unread, after a reload too.
+  if (!me || (lastRead[conv.id] !== undefined && conv.maxSeq <= lastRead[conv.id])) return;
+  setRead(conv.id, conv.maxSeq);
+}
+
+function setRead(id, seq) {
+  lastRead[id] = seq;
   if (readSaveTimer) return;
-  readSaveTimer = setTimeout(() => {
-    readSaveTimer = null;
-    try {
-      localStorage.setItem(READ_KEY + me.id, JSON.stringify(lastRead));
-    } catch {
-      // not kept: unread counts start over next time
-    }
-  }, 500);
+  readSaveTimer = setTimeout(saveRead, 500);
+}
+
+function saveRead() {
+  clearTimeout(readSaveTimer);
+  readSaveTimer = null;
+  if (!me) return;
+  try {
+    localStorage.setItem(READ_KEY + me.id, JSON.stringify(lastRead));
+  } catch {
+    // not kept: unread counts start over next time
+  }
 }
 
 // ---- messages shown to the user ----
@@ -845,6 +854,8 @@ function conversationOf(m) {
     if (!other) return null;
     conv = newConversation(m.room, "direct", other);
     convs.set(m.room, conv);
+    // New to this page: read up to before this message, so that it stays unread across a reload.
+    if (lastRead[m.room] === undefined && typeof m.seq === "number") setRead(m.room, Math.max(0, m.seq - 1));
   }
   return conv || null;
 }
@@ -1169,7 +1180,10 @@ document.addEventListener("visibilitychange", () => {
   if (!document.hidden && conv && atBottom()) markRead(conv);
 });
 // Keep the cursors and the resume token for a reload (the browser closes with 1001: the session waits).
-window.addEventListener("pagehide", saveSession);
+window.addEventListener("pagehide", () => {
+  saveSession();
+  if (readSaveTimer) saveRead();
+});
 
 // ---- start ----
 
