@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * A chat client: one connection to a server, one session.
+ * A chat client: one session on a server, kept across lost connections.
  *
  * <pre>{@code
  * try (ChatClient alice = ChatClient.builder(transport).name("alice").listener(listener).build()) {
@@ -27,6 +27,30 @@ import java.util.concurrent.Executor;
  *
  * <p>Events go to the {@link ChatListener}; see there for threading. The client is thread-safe. After
  * {@link #close()} every request fails at once.
+ *
+ * <p><b>Reconnecting.</b> Once its session started, a client whose connection is lost (a network
+ * failure, a server restart, a close for being too slow) reconnects by itself with backoff
+ * ({@link Builder#reconnect}; {@link ConnectionState} reports each step). It resumes its session with
+ * the latest {@link Welcome#session()} token, so the others see no one leave, then rejoins every room it
+ * follows (the rooms it joined, its direct conversations) from the last message it delivered, delivers
+ * what it missed, in order and once, and reports each room it cannot recover with
+ * {@link ChatListener#onRecovery} ({@code recovered == false}). Meanwhile:
+ *
+ * <ul>
+ *   <li>a {@link #send} or {@link #sendDirect} not yet acknowledged stays in an outbox and is sent again,
+ *       with the same {@code cid}, after the reconnect: the server stores it once, and its future
+ *       completes once, with that one {@code seq}. New sends wait in the outbox too. A send fails with
+ *       {@code unavailable} only when no answer came within the request timeout, or the client closed.
+ *   <li>every other request in flight when the connection was lost fails with
+ *       {@link ChatStatus.Code#UNAVAILABLE} (it may or may not have taken effect: ask again), and one
+ *       made while reconnecting fails with it at once.
+ * </ul>
+ *
+ * <p>It does not reconnect after {@link #close()}, after close codes that a retry would not fix (see
+ * {@link ReconnectPolicy}), or after its {@code hello} was refused on a reconnect ({@code auth_failed},
+ * {@code invalid_name}, ...; {@code name_taken} is retried, as it may be the client's own session still
+ * holding the name). A failed {@link #connect()} is not retried either: the first connection is the
+ * app's to make.
  */
 public interface ChatClient extends AutoCloseable {
 
@@ -38,7 +62,8 @@ public interface ChatClient extends AutoCloseable {
   /**
    * Opens the connection and starts the session with {@code hello}. Completes with the server's
    * {@code welcome}; fails with its error ({@code name_taken}, {@code auth_failed}, ...) or when the
-   * transport cannot connect. May be called once.
+   * transport cannot connect, and the client is then closed. May be called once. From the
+   * {@code welcome} on, the client reconnects by itself when the connection is lost.
    */
   CompletableFuture<Welcome> connect();
 
@@ -56,11 +81,12 @@ public interface ChatClient extends AutoCloseable {
 
   /**
    * Sends a message to a room the client joined. Each send carries a fresh idempotency key ({@code cid}),
-   * which the message carries too.
+   * which the message carries too, and waits in the client's outbox until the server acknowledged it,
+   * across reconnects.
    */
   CompletableFuture<SendReceipt> send(String room, String text);
 
-  /** Sends a direct message to a user, by id. */
+  /** Sends a direct message to a user, by id; with its own {@code cid}, through the outbox. */
   CompletableFuture<SendReceipt> sendDirect(String userId, String text);
 
   /** Reads a page of a room's history. */
@@ -72,12 +98,17 @@ public interface ChatClient extends AutoCloseable {
   /** Lists a room's members. */
   CompletableFuture<List<User>> members(String room);
 
-  /** The server's {@code welcome}, or {@code null} before the session started. */
+  /**
+   * The server's latest {@code welcome} (a reconnect brings a new one, with a new session token), or
+   * {@code null} before the session started.
+   */
   Welcome welcome();
 
   /**
    * Closes the connection normally (1000), which ends the session at once: others see the user leave.
-   * Pending requests fail with {@link ChatStatus.Code#UNAVAILABLE}. Idempotent.
+   * Stops reconnecting. Pending requests, the sends in the outbox included, fail with
+   * {@link ChatStatus.Code#UNAVAILABLE}. The listener gets {@link ChatListener#onDisconnected} (when a
+   * session was open) and {@link ConnectionState.Kind#CLOSED}; nothing after. Idempotent.
    */
   @Override
   void close();
@@ -91,6 +122,7 @@ public interface ChatClient extends AutoCloseable {
     private ChatListener listener = new ChatListener() {};
     private Executor callbackExecutor;
     private Duration requestTimeout = Duration.ofSeconds(30);
+    private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
 
     private Builder(ClientTransport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -131,7 +163,11 @@ public interface ChatClient extends AutoCloseable {
       return this;
     }
 
-    /** How long a request waits for its answer before failing with {@code unavailable}. Default 30 s. */
+    /**
+     * How long a request waits for its answer before failing with {@code unavailable}. Default 30 s. A
+     * send counts from the call, time spent in the outbox while reconnecting included. Keep it under
+     * the server's 10 minutes of {@code cid} memory.
+     */
     public Builder requestTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -142,12 +178,21 @@ public interface ChatClient extends AutoCloseable {
     }
 
     /**
+     * How the client reconnects after losing a connection that had a session. Default
+     * {@link ReconnectPolicy#defaults()}; {@link ReconnectPolicy#disabled()} for none.
+     */
+    public Builder reconnect(ReconnectPolicy policy) {
+      this.reconnect = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
      * Returns the client, not yet connected. Without a name or a token, its {@code hello} carries
      * neither: right when the transport identifies the user, refused by an anonymous server.
      */
     public ChatClient build() {
       return new DefaultChatClient(
-          transport, name, token, resume, listener, callbackExecutor, requestTimeout);
+          transport, name, token, resume, listener, callbackExecutor, requestTimeout, reconnect);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.natter.chat.testing;
 
 import dev.natter.chat.ChatListener;
 import dev.natter.chat.ChatMessage;
+import dev.natter.chat.ConnectionState;
 import dev.natter.chat.Disconnect;
 import dev.natter.chat.Presence;
 import dev.natter.chat.Recovery;
@@ -33,6 +34,7 @@ public class RecordingListener implements ChatListener {
   private final BlockingQueue<Recovery> recoveries = new LinkedBlockingQueue<>();
   private final BlockingQueue<Disconnect> disconnects = new LinkedBlockingQueue<>();
   private final BlockingQueue<Welcome> welcomes = new LinkedBlockingQueue<>();
+  private final BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
 
   /** Creates a listener with nothing recorded. */
   public RecordingListener() {}
@@ -62,6 +64,11 @@ public class RecordingListener implements ChatListener {
     disconnects.add(disconnect);
   }
 
+  @Override
+  public void onConnectionState(ConnectionState state) {
+    states.add(state);
+  }
+
   /** The next message, waiting up to {@code timeout}. */
   public ChatMessage takeMessage(Duration timeout) {
     return take(messages, timeout, "message");
@@ -86,12 +93,30 @@ public class RecordingListener implements ChatListener {
     return take(recoveries, timeout, "recovery");
   }
 
-  /** The disconnect, waiting up to {@code timeout}. */
+  /** The next disconnect, waiting up to {@code timeout}. */
   public Disconnect takeDisconnect(Duration timeout) {
     return take(disconnects, timeout, "disconnect");
   }
 
-  /** The welcome, waiting up to {@code timeout}. */
+  /** The next connection state, waiting up to {@code timeout}. */
+  public ConnectionState takeConnectionState(Duration timeout) {
+    return take(states, timeout, "connection state");
+  }
+
+  /**
+   * The next connection state of {@code kind}, dropping the states of other kinds before it, waiting
+   * up to {@code timeout} for each.
+   */
+  public ConnectionState takeConnectionState(ConnectionState.Kind kind, Duration timeout) {
+    while (true) {
+      ConnectionState state = take(states, timeout, kind + " connection state");
+      if (state.kind() == kind) {
+        return state;
+      }
+    }
+  }
+
+  /** The next welcome, waiting up to {@code timeout}. */
   public Welcome takeWelcome(Duration timeout) {
     return take(welcomes, timeout, "welcome");
   }
@@ -99,6 +124,16 @@ public class RecordingListener implements ChatListener {
   /** Messages received and not yet taken. */
   public List<ChatMessage> pendingMessages() {
     return List.copyOf(messages);
+  }
+
+  /** Recovery outcomes received and not yet taken. */
+  public List<Recovery> pendingRecoveries() {
+    return List.copyOf(recoveries);
+  }
+
+  /** Connection states received and not yet taken. */
+  public List<ConnectionState> pendingConnectionStates() {
+    return List.copyOf(states);
   }
 
   /** Presence events received and not yet taken. */

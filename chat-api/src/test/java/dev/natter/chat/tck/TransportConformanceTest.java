@@ -16,6 +16,7 @@ import dev.natter.chat.JoinResult;
 import dev.natter.chat.Limits;
 import dev.natter.chat.PageRequest;
 import dev.natter.chat.Presence;
+import dev.natter.chat.ReconnectPolicy;
 import dev.natter.chat.Recovery;
 import dev.natter.chat.SendReceipt;
 import dev.natter.chat.User;
@@ -499,6 +500,38 @@ public abstract class TransportConformanceTest {
     assertThat(bobAgain.welcome().session()).isNotEqualTo(token);
     bobAgain.send("general", "back").join();
     assertThat(alice.takeMessage(TIMEOUT).text()).isEqualTo("back");
+    assertThat(alice.pendingPresence()).as("presence events while bob was away").isEmpty();
+  }
+
+  @Test
+  @DisplayName("a dropped client reconnects by itself, resumes its session, and misses nothing")
+  void aDroppedClientReconnectsAndMissesNothing() {
+    startServer(b -> b.presenceGrace(Duration.ofSeconds(30)));
+    RecordingListener alice = new RecordingListener();
+    ChatClient aliceClient = connect("alice", alice);
+    aliceClient.join("general").join();
+    DroppableClientTransport bobTransport = droppable();
+    RecordingListener bob = new RecordingListener();
+    ChatClient bobClient = connect(ChatClient.builder(bobTransport).name("bob").listener(bob)
+        .reconnect(ReconnectPolicy.defaults().withInitialDelay(Duration.ofMillis(10))));
+    bobClient.join("general").join();
+    alice.takePresence(TIMEOUT);
+    aliceClient.send("general", "before").join();
+    assertThat(bob.takeMessage(TIMEOUT).text()).isEqualTo("before");
+
+    bobTransport.drop();
+    bob.takeDisconnect(TIMEOUT);
+    aliceClient.send("general", "meanwhile 1").join();
+    aliceClient.send("general", "meanwhile 2").join();
+
+    bob.takeWelcome(TIMEOUT);
+    assertThat(bob.takeWelcome(TIMEOUT).resumed()).isTrue();
+    assertThat(bob.takeMessages(2, TIMEOUT)).extracting(ChatMessage::text)
+        .containsExactly("meanwhile 1", "meanwhile 2");
+    assertThat(bobClient.send("general", "back").join().seq()).isEqualTo(4);
+    assertThat(bob.takeMessage(TIMEOUT).text()).as("nothing twice").isEqualTo("back");
+    assertThat(alice.takeMessages(4, TIMEOUT)).extracting(ChatMessage::text)
+        .containsExactly("before", "meanwhile 1", "meanwhile 2", "back");
     assertThat(alice.pendingPresence()).as("presence events while bob was away").isEmpty();
   }
 

@@ -3,14 +3,19 @@ package dev.natter.chat.internal.client;
 import dev.natter.chat.ChatClient;
 import dev.natter.chat.ChatException;
 import dev.natter.chat.ChatListener;
+import dev.natter.chat.ChatMessage;
 import dev.natter.chat.ChatStatus;
 import dev.natter.chat.ChatStatus.Code;
+import dev.natter.chat.ConnectionState;
 import dev.natter.chat.Cursor;
+import dev.natter.chat.DirectConversation;
 import dev.natter.chat.Disconnect;
 import dev.natter.chat.HistoryPage;
 import dev.natter.chat.JoinResult;
+import dev.natter.chat.Limits;
 import dev.natter.chat.PageRequest;
 import dev.natter.chat.Recovery;
+import dev.natter.chat.ReconnectPolicy;
 import dev.natter.chat.RoomInfo;
 import dev.natter.chat.SendReceipt;
 import dev.natter.chat.User;
@@ -22,43 +27,70 @@ import dev.natter.chat.spi.ClientTransport;
 import dev.natter.chat.spi.CloseCodes;
 import dev.natter.chat.spi.ServerFrame;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 
 /**
- * The {@link ChatClient}: matches replies to requests by {@code id}, turns events into listener calls.
- * Listener calls happen on the transport's delivery thread (in order); futures complete on the callback
- * executor, so a continuation may issue the next request without stalling the connection.
+ * The {@link ChatClient}: one session across as many connections as it takes.
+ *
+ * <p>Each connection attempt is a {@link Link}; events of a link the client gave up on are ignored. The
+ * state lives under one lock, held briefly and never while calling out: listener calls are queued on an
+ * {@link EventLane} (run by the transport's delivery thread, usually), futures complete on the callback
+ * executor after the lock is released, connections are closed after it too. Frames are sent under the
+ * lock, so they leave in the order the state decided (rejoins before the outbox, say); a transport's
+ * {@code send} only queues.
  */
-public final class DefaultChatClient implements ChatClient, ClientConnectionListener {
+public final class DefaultChatClient implements ChatClient {
   private static final System.Logger LOG = System.getLogger(DefaultChatClient.class.getName());
+  /** How many direct conversations a {@code welcome} lists at most (PROTOCOL.md section 4). */
+  static final int MAX_DIRECTS = 100;
+  /** How often overdue requests are looked for. */
+  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
-  private enum State { NEW, CONNECTING, OPEN, CLOSED }
+  private enum Phase { NEW, CONNECTING, CONNECTED, WAITING, RECONNECTING, CLOSED }
 
   private final ClientTransport transport;
   private final String name;
   private final String token;
-  private final String resume;
   private final ChatListener listener;
   private final Executor callbackExecutor;
   private final Duration requestTimeout;
-  private final AtomicLong nextId = new AtomicLong();
-  private final Map<String, Pending<?>> pending = new ConcurrentHashMap<>();
-  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-  private volatile ClientConnection connection;
+  private final ReconnectPolicy policy;
+  private final ClientScheduler scheduler;
+  private final DoubleSupplier random;
+
+  private final Object lock = new Object();
+  private final EventLane events = new EventLane();
+  // Guarded by lock, everything below.
+  private final ArrayDeque<Runnable> afterUnlock = new ArrayDeque<>();
+  private final Map<String, Pending> pending = new HashMap<>();
+  private final Set<OutboxEntry> outbox = new LinkedHashSet<>();
+  private final FollowedRooms rooms;
+  private long nextId;
+  private Phase phase = Phase.NEW;
+  private Link link;
+  private int attempt;
+  private ClientScheduler.Timer reconnectTimer;
+  private ClientScheduler.Timer sweepTimer;
+  private String sessionToken;
+  private boolean directsComplete;
+  private CompletableFuture<Welcome> firstConnect;
   private volatile Welcome welcome;
-  private volatile ScheduledFuture<?> sweeper;
+  private volatile ConnectionState state;
 
   public DefaultChatClient(
       ClientTransport transport,
@@ -67,57 +99,99 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
       String resume,
       ChatListener listener,
       Executor callbackExecutor,
-      Duration requestTimeout) {
-    this.transport = transport;
+      Duration requestTimeout,
+      ReconnectPolicy policy) {
+    this(transport, name, token, resume, listener, callbackExecutor, requestTimeout, policy,
+        ClientScheduler.system(), () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /** With a scheduler and a random source of the test's choosing. */
+  DefaultChatClient(
+      ClientTransport transport,
+      String name,
+      String token,
+      String resume,
+      ChatListener listener,
+      Executor callbackExecutor,
+      Duration requestTimeout,
+      ReconnectPolicy policy,
+      ClientScheduler scheduler,
+      DoubleSupplier random) {
+    this.transport = Objects.requireNonNull(transport, "transport");
     this.name = name;
     this.token = token;
-    this.resume = resume;
-    this.listener = listener;
+    this.sessionToken = resume;
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.callbackExecutor = callbackExecutor != null ? callbackExecutor : ForkJoinPool.commonPool();
-    this.requestTimeout = requestTimeout;
+    this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.scheduler = scheduler;
+    this.random = random;
+    this.rooms = new FollowedRooms(new FollowedRooms.Sink() {
+      @Override
+      public void message(ChatMessage message) {
+        emit(l -> l.onMessage(message));
+      }
+
+      @Override
+      public void recovery(Recovery recovery) {
+        emit(l -> l.onRecovery(recovery));
+      }
+    });
   }
+
+  // ---- lifecycle ----
 
   @Override
   public CompletableFuture<Welcome> connect() {
-    if (!state.compareAndSet(State.NEW, State.CONNECTING)) {
-      return CompletableFuture.failedFuture(new IllegalStateException(
-          state.get() == State.CLOSED ? "the client is closed" : "connect() may be called once"));
-    }
     CompletableFuture<Welcome> result = new CompletableFuture<>();
-    transport.connect(this).whenComplete((opened, error) -> {
-      if (error != null) {
-        state.set(State.CLOSED);
-        result.completeExceptionally(unavailable("could not connect: " + rootMessage(error), error));
-        return;
+    Link first;
+    synchronized (lock) {
+      if (phase != Phase.NEW) {
+        return CompletableFuture.failedFuture(new IllegalStateException(
+            phase == Phase.CLOSED ? "the client is closed" : "connect() may be called once"));
       }
-      connection = opened;
-      sweeper = Timers.SCHEDULER.scheduleWithFixedDelay(this::expireOverdue, 1, 1, TimeUnit.SECONDS);
-      if (state.get() == State.CLOSED) {
-        sweeper.cancel(false);
-        opened.close(CloseCodes.NORMAL, "client closed");
-        result.completeExceptionally(unavailable("the client was closed", null));
-        return;
-      }
-      String id = nextId();
-      request(new ClientFrame.Hello(id, 1, name, token, resume), ServerFrame.Welcome.class, w -> welcome)
-          .whenComplete((w, helloError) -> {
-            if (helloError != null) {
-              // connect() may be called once: a refused hello ends this client.
-              close();
-              result.completeExceptionally(helloError);
-            } else {
-              state.compareAndSet(State.CONNECTING, State.OPEN);
-              result.complete(w);
-            }
-          });
-    });
+      phase = Phase.CONNECTING;
+      firstConnect = result;
+      first = link = new Link(0);
+      setState(ConnectionState.connecting(0));
+      sweepTimer = scheduler.schedule(this::sweep, SWEEP_INTERVAL);
+    }
+    flush();
+    open(first);
     return result;
   }
 
   @Override
+  public void close() {
+    synchronized (lock) {
+      if (phase == Phase.CLOSED) {
+        return;
+      }
+      boolean started = phase != Phase.NEW;
+      Disconnect bye = new Disconnect(CloseCodes.NORMAL, "client closed");
+      if (link != null && link.welcomed) {
+        emit(l -> l.onDisconnected(bye));
+      }
+      // 1000 ends the session at once, as the user asked.
+      retire(CloseCodes.NORMAL, "client closed", unavailable("the client was closed", null));
+      end(started ? bye : null, "the client was closed");
+    }
+    flush();
+  }
+
+  @Override
+  public Welcome welcome() {
+    return welcome;
+  }
+
+  // ---- requests ----
+
+  @Override
   public CompletableFuture<JoinResult> join(String room) {
     Objects.requireNonNull(room, "room");
-    return request(new ClientFrame.Join(nextId(), room, null, null, null), ServerFrame.Joined.class,
+    return request(id -> new ClientFrame.Join(id, room, null, null, null), ServerFrame.Joined.class,
+        joined -> rooms.joined(joined.room(), joined.epoch(), joined.seq()), null,
         DefaultChatClient::joinResult);
   }
 
@@ -125,30 +199,42 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
   public CompletableFuture<JoinResult> join(String room, Cursor since) {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(since, "since");
-    return request(new ClientFrame.Join(nextId(), room, since.seq(), since.epoch(), null),
-        ServerFrame.Joined.class, DefaultChatClient::joinResult);
+    return request(id -> new ClientFrame.Join(id, room, since.seq(), since.epoch(), null),
+        ServerFrame.Joined.class, joined -> {
+          rooms.joined(joined.room(), joined.epoch(), joined.seq());
+          if (joined.recovered() != null) {
+            Recovery recovery = new Recovery(joined.room(), since,
+                new Cursor(joined.seq(), joined.epoch()), joined.recovered());
+            emit(l -> l.onRecovery(recovery));
+          }
+        }, null, DefaultChatClient::joinResult);
   }
 
   @Override
   public CompletableFuture<Void> leave(String room) {
     Objects.requireNonNull(room, "room");
-    return request(new ClientFrame.Leave(nextId(), room), ServerFrame.Ok.class, ok -> null);
+    return request(id -> new ClientFrame.Leave(id, room), ServerFrame.Ok.class,
+        ok -> rooms.unfollow(room),
+        status -> {
+          if (status.code() == Code.NOT_MEMBER) {
+            rooms.unfollow(room);
+          }
+        },
+        ok -> null);
   }
 
   @Override
   public CompletableFuture<SendReceipt> send(String room, String text) {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(text, "text");
-    return request(new ClientFrame.Send(nextId(), room, null, text, newCid()), ServerFrame.SendOk.class,
-        DefaultChatClient::receipt);
+    return submit(new ClientFrame.Send(null, room, null, text, newCid()));
   }
 
   @Override
   public CompletableFuture<SendReceipt> sendDirect(String userId, String text) {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(text, "text");
-    return request(new ClientFrame.Send(nextId(), null, userId, text, newCid()), ServerFrame.SendOk.class,
-        DefaultChatClient::receipt);
+    return submit(new ClientFrame.Send(null, null, userId, text, newCid()));
   }
 
   @Override
@@ -157,138 +243,431 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
     Objects.requireNonNull(page, "page");
     Long before = page.direction() == PageRequest.Direction.BEFORE ? page.seq() : null;
     Long after = page.direction() == PageRequest.Direction.AFTER ? page.seq() : null;
-    return request(new ClientFrame.History(nextId(), room, before, after, page.limit()),
-        ServerFrame.HistoryReply.class,
+    return request(id -> new ClientFrame.History(id, room, before, after, page.limit()),
+        ServerFrame.HistoryReply.class, null, null,
         reply -> new HistoryPage(reply.room(), reply.epoch(), reply.messages(), reply.more()));
   }
 
   @Override
   public CompletableFuture<List<RoomInfo>> rooms() {
-    return request(new ClientFrame.ListRooms(nextId()), ServerFrame.RoomsReply.class,
+    return request(ClientFrame.ListRooms::new, ServerFrame.RoomsReply.class, null, null,
         ServerFrame.RoomsReply::rooms);
   }
 
   @Override
   public CompletableFuture<List<User>> members(String room) {
     Objects.requireNonNull(room, "room");
-    return request(new ClientFrame.ListMembers(nextId(), room), ServerFrame.MembersReply.class,
-        ServerFrame.MembersReply::members);
+    return request(id -> new ClientFrame.ListMembers(id, room), ServerFrame.MembersReply.class, null,
+        null, ServerFrame.MembersReply::members);
   }
 
-  @Override
-  public Welcome welcome() {
-    return welcome;
-  }
-
-  @Override
-  public void close() {
-    State previous = state.getAndSet(State.CLOSED);
-    if (previous == State.CLOSED) {
-      return;
-    }
-    ClientConnection open = connection;
-    if (open != null) {
-      open.close(CloseCodes.NORMAL, "client closed");
-    }
-    stopSweeper();
-    failPending("the client was closed");
-  }
-
-  private void stopSweeper() {
-    ScheduledFuture<?> running = sweeper;
-    if (running != null) {
-      running.cancel(false);
-    }
-  }
-
-  // ---- the connection's events, on the transport's delivery thread ----
-
-  @Override
-  public void frameReceived(ServerFrame frame) {
-    if (frame instanceof ServerFrame.MessageEvent event) {
-      notifyListener(() -> listener.onMessage(event.message()));
-      return;
-    }
-    if (frame instanceof ServerFrame.PresenceEvent event) {
-      notifyListener(() -> listener.onPresence(event.presence()));
-      return;
-    }
-    Pending<?> request = frame.id() == null ? null : pending.remove(frame.id());
-    if (request == null) {
-      if (frame instanceof ServerFrame.ErrorReply error) {
-        LOG.log(System.Logger.Level.WARNING, "the server reported an error: {0}", error.status());
-      }
-      return;
-    }
-    if (frame instanceof ServerFrame.Welcome w) {
-      welcome = new Welcome(w.user(), w.session(), w.resumed(), w.directs(), w.limits());
-      Welcome started = welcome;
-      notifyListener(() -> listener.onConnected(started));
-    } else if (frame instanceof ServerFrame.Joined joined && joined.recovered() != null
-        && request.frame instanceof ClientFrame.Join join) {
-      Recovery recovery = new Recovery(joined.room(), new Cursor(join.sinceSeq(), join.sinceEpoch()),
-          new Cursor(joined.seq(), joined.epoch()), joined.recovered());
-      notifyListener(() -> listener.onRecovery(recovery));
-    }
-    request.answer(frame);
-  }
-
-  @Override
-  public void closed(int code, String reason) {
-    state.set(State.CLOSED);
-    stopSweeper();
-    failPending("the connection closed (" + code + (reason.isEmpty() ? "" : " " + reason) + ")");
-    notifyListener(() -> listener.onDisconnected(new Disconnect(code, reason)));
-  }
-
-  // ---- requests ----
-
+  /**
+   * Sends a request other than {@code send}, when a session is open; fails at once otherwise.
+   *
+   * @param onAnswer updates the client's state with the answer, under the lock; may be {@code null}
+   * @param onRefused the same with an {@code error} answer; may be {@code null}
+   */
   private <F extends ServerFrame, T> CompletableFuture<T> request(
-      ClientFrame frame, Class<F> replyType, Function<F, T> mapper) {
-    ClientConnection open = connection;
-    State now = state.get();
-    boolean ready = frame instanceof ClientFrame.Hello ? now == State.CONNECTING : now == State.OPEN;
-    if (!ready || open == null) {
-      return CompletableFuture.failedFuture(unavailable(
-          now == State.CLOSED ? "the client is closed" : "the client is not connected", null));
-    }
-    Pending<T> request = new Pending<>(frame, reply -> {
-      if (!replyType.isInstance(reply)) {
-        throw ChatStatus.of(Code.INTERNAL, "unexpected reply " + reply.getClass().getSimpleName())
-            .asException();
+      Function<String, ClientFrame> frame,
+      Class<F> replyType,
+      Consumer<F> onAnswer,
+      Consumer<ChatStatus> onRefused,
+      Function<F, T> mapper) {
+    UserRequest<F, T> request = new UserRequest<>(replyType, onAnswer, onRefused, mapper);
+    synchronized (lock) {
+      if (phase != Phase.CONNECTED) {
+        return CompletableFuture.failedFuture(unavailable(notConnected(), null));
       }
-      return mapper.apply(replyType.cast(reply));
-    });
-    pending.put(frame.id(), request);
-    open.send(frame);
-    // The connection may have closed between the check and the put; do not leave the request waiting.
-    if (state.get() == State.CLOSED && pending.remove(frame.id(), request)) {
-      request.fail(unavailable("the client is closed", null));
+      send(frame, deadline(), request);
     }
     return request.future;
   }
 
-  /** Fails the requests whose answer is overdue; runs every second while the client lives. */
-  private void expireOverdue() {
-    long now = System.nanoTime();
-    pending.forEach((id, request) -> {
-      if (now - request.deadlineNanos > 0 && pending.remove(id, request)) {
-        request.fail(unavailable("no answer within " + requestTimeout, null));
+  /** Puts a send in the outbox, and on the wire when a session is open. */
+  private CompletableFuture<SendReceipt> submit(ClientFrame.Send template) {
+    OutboxEntry entry = new OutboxEntry(template, deadline());
+    synchronized (lock) {
+      if (phase == Phase.NEW || phase == Phase.CONNECTING || phase == Phase.CLOSED) {
+        return CompletableFuture.failedFuture(unavailable(notConnected(), null));
       }
-    });
+      outbox.add(entry);
+      if (phase == Phase.CONNECTED) {
+        transmit(entry);
+      }
+    }
+    return entry.future;
   }
 
-  private void failPending(String why) {
-    for (String id : List.copyOf(pending.keySet())) {
-      Pending<?> request = pending.remove(id);
-      if (request != null) {
-        request.fail(unavailable(why, null));
+  private void transmit(OutboxEntry entry) {
+    ClientFrame.Send template = entry.template;
+    entry.onWire = true;
+    send(id -> new ClientFrame.Send(id, template.room(), template.to(), template.text(), template.cid()),
+        entry.deadline, entry);
+  }
+
+  /** Sends a frame on the current link and waits for its answer. Under the lock. */
+  private void send(Function<String, ClientFrame> frame, long deadline, Waiter waiter) {
+    String id = Long.toString(++nextId);
+    pending.put(id, new Pending(deadline, waiter));
+    link.connection.send(frame.apply(id));
+  }
+
+  private long deadline() {
+    return scheduler.nanoTime() + requestTimeout.toNanos();
+  }
+
+  // ---- connections ----
+
+  /** Opens a link's connection. Outside the lock: a transport may connect on the calling thread. */
+  private void open(Link target) {
+    CompletableFuture<ClientConnection> opening;
+    try {
+      opening = transport.connect(target);
+    } catch (RuntimeException e) {
+      opening = CompletableFuture.failedFuture(e);
+    }
+    opening.whenComplete((connection, error) -> opened(target, connection, error));
+  }
+
+  private void opened(Link target, ClientConnection connection, Throwable error) {
+    boolean current;
+    synchronized (lock) {
+      current = link == target;
+      if (current && error != null) {
+        attemptFailed(new Disconnect(CloseCodes.ABNORMAL, "could not connect: " + rootMessage(error)),
+            unavailable("could not connect: " + rootMessage(error), error));
+      } else if (current) {
+        target.connection = connection;
+        send(id -> new ClientFrame.Hello(id, 1, name, token, sessionToken), deadline(),
+            new HelloWaiter(target));
+      }
+    }
+    if (!current && connection != null) {
+      // Closed or given up meanwhile. Not 1000: a session this connection may have taken stays in grace.
+      connection.close(CloseCodes.GOING_AWAY, "client gave up on this connection");
+    }
+    flush();
+  }
+
+  private void welcomed(Link target, ServerFrame.Welcome frame) {
+    Welcome started = new Welcome(frame.user(), frame.session(), frame.resumed(), frame.directs(),
+        frame.limits());
+    welcome = started;
+    sessionToken = started.session();
+    target.welcomed = true;
+    boolean first = phase == Phase.CONNECTING;
+    phase = Phase.CONNECTED;
+    attempt = 0;
+    emit(l -> l.onConnected(started));
+    setState(ConnectionState.connected());
+    if (first) {
+      rooms.followDirects(started.directs(), false);
+      CompletableFuture<Welcome> result = firstConnect;
+      afterUnlock.add(() -> callbackExecutor.execute(() -> result.complete(started)));
+    } else {
+      catchUp(started);
+    }
+    directsComplete = started.directs().size() < MAX_DIRECTS;
+  }
+
+  /**
+   * After a reconnect: rejoins every followed room from its last delivered message, then resends the
+   * outbox. The server handles a connection's frames in order, so a send reaches a room after its
+   * rejoin even when the session is a fresh one.
+   */
+  private void catchUp(Welcome started) {
+    boolean complete = directsComplete;
+    if (complete) {
+      // A conversation the last welcome did not list, and not seen since, began while away.
+      rooms.followDirects(started.directs(), true);
+    }
+    List<FollowedRooms.Rejoin> rejoins = rooms.startCatchingUp();
+    if (!complete) {
+      // The last welcome's list was cut: where such a conversation stood is not known.
+      for (DirectConversation direct : rooms.followDirects(started.directs(), false)) {
+        Recovery unknown = new Recovery(direct.room(), new Cursor(0, direct.epoch()), direct.cursor(), false);
+        emit(l -> l.onRecovery(unknown));
+      }
+    }
+    Integer pageMax = started.limits().pageMax();
+    for (FollowedRooms.Rejoin rejoin : rejoins) {
+      Long seq = rejoin.epoch() == null ? null : rejoin.seq();
+      send(id -> new ClientFrame.Join(id, rejoin.room(), seq, rejoin.epoch(), pageMax), deadline(),
+          new CatchUpWaiter(link, rejoin.room(), true));
+    }
+    for (OutboxEntry entry : outbox) {
+      transmit(entry);
+    }
+  }
+
+  private void nextPage(String room, long after) {
+    if (after >= 0) {
+      Integer pageMax = welcome.limits().pageMax();
+      send(id -> new ClientFrame.History(id, room, null, after, pageMax), deadline(),
+          new CatchUpWaiter(link, room, false));
+    }
+  }
+
+  /** A reconnect attempt (or the first connect) ended before its welcome. Under the lock. */
+  private void attemptFailed(Disconnect why, ChatException error) {
+    retire(CloseCodes.GOING_AWAY, "client gave up on this connection", error);
+    if (phase == Phase.CONNECTING) {
+      fail(firstConnect, error);
+      firstConnect = null;
+      end(why, "the client could not connect");
+    } else if (Backoff.retriesAfterClose(why.code())) {
+      scheduleReconnect(why);
+    } else {
+      end(why, "the connection closed (" + describe(why) + ")");
+    }
+  }
+
+  /** The hello of a reconnect was refused, or the first one. Under the lock. */
+  private void helloRefused(ChatStatus status) {
+    Disconnect why = new Disconnect(CloseCodes.NOT_AUTHENTICATED,
+        "hello refused: " + status.code().wireName() + ": " + status.message());
+    if (phase == Phase.CONNECTING) {
+      attemptFailed(why, status.asException());
+      return;
+    }
+    ChatException failure = unavailable("the client could not resume: " + status.code().wireName(), null);
+    // Not 1000: should the server have given this connection the session after all, it keeps its grace.
+    retire(CloseCodes.GOING_AWAY, "hello refused", failure);
+    if (Backoff.retriesAfterRefusedHello(status.code())) {
+      scheduleReconnect(why);
+    } else {
+      end(why, failure.getMessage());
+    }
+  }
+
+  /** The current link's connection ended. Under the lock. */
+  private void lost(Link target, Disconnect why) {
+    link = null;
+    target.connection = null;
+    failPending(unavailable("the connection was lost before the answer came (" + describe(why) + ")", null));
+    if (!target.welcomed) {
+      attemptFailed(why, unavailable("the connection closed (" + describe(why) + ")", null));
+      return;
+    }
+    rooms.abandonCatchingUp();
+    emit(l -> l.onDisconnected(why));
+    if (policy.isEnabled() && Backoff.retriesAfterClose(why.code())) {
+      scheduleReconnect(why);
+    } else {
+      end(why, "the connection closed (" + describe(why) + ")");
+    }
+  }
+
+  /** Gives up on the current link as if it had been lost: it did not answer in time. Under the lock. */
+  private void abandon(Link target, String why) {
+    if (link != target) {
+      return;
+    }
+    ClientConnection connection = target.connection;
+    if (connection != null) {
+      afterUnlock.add(() -> connection.close(CloseCodes.GOING_AWAY, why));
+    }
+    lost(target, new Disconnect(CloseCodes.ABNORMAL, why));
+  }
+
+  private void scheduleReconnect(Disconnect cause) {
+    attempt++;
+    if (attempt > policy.maxAttempts()) {
+      end(cause, "the client gave up reconnecting (" + describe(cause) + ")");
+      return;
+    }
+    Duration delay = Backoff.delay(policy, attempt, random.getAsDouble());
+    Limits.RateLimit rate = welcome == null ? null : welcome.limits().rateLimit();
+    if (cause.code() == CloseCodes.RATE_LIMITED && rate != null && rate.per().compareTo(delay) > 0) {
+      delay = rate.per(); // flooding: let the bucket fill up again first
+    }
+    phase = Phase.WAITING;
+    setState(ConnectionState.reconnecting(attempt, delay, cause));
+    reconnectTimer = scheduler.schedule(this::reconnect, delay);
+  }
+
+  private void reconnect() {
+    Link next;
+    synchronized (lock) {
+      if (phase != Phase.WAITING) {
+        return;
+      }
+      reconnectTimer = null;
+      phase = Phase.RECONNECTING;
+      next = link = new Link(attempt);
+      setState(ConnectionState.connecting(attempt));
+    }
+    flush();
+    open(next);
+  }
+
+  /**
+   * Stops using the current link, if any, closing its connection with {@code code}; what waited for an
+   * answer on it learns it will get none. Under the lock.
+   */
+  private void retire(int code, String reason, ChatException failure) {
+    Link retired = link;
+    link = null;
+    if (retired != null) {
+      ClientConnection connection = retired.connection;
+      retired.connection = null;
+      if (connection != null) {
+        afterUnlock.add(() -> connection.close(code, reason));
+      }
+    }
+    failPending(failure);
+  }
+
+  /** Closes the client for good. Under the lock. */
+  private void end(Disconnect why, String failure) {
+    phase = Phase.CLOSED;
+    if (reconnectTimer != null) {
+      reconnectTimer.cancel();
+      reconnectTimer = null;
+    }
+    if (sweepTimer != null) {
+      sweepTimer.cancel();
+      sweepTimer = null;
+    }
+    ChatException closed = unavailable(failure, null);
+    if (firstConnect != null) {
+      fail(firstConnect, closed);
+      firstConnect = null;
+    }
+    failPending(closed);
+    for (OutboxEntry entry : List.copyOf(outbox)) {
+      entry.timedOut(closed);
+    }
+    if (why != null) {
+      setState(ConnectionState.closed(why));
+    }
+  }
+
+  /** Tells every request on the wire that it will get no answer there. */
+  private void failPending(ChatException failure) {
+    List<Pending> lost = new ArrayList<>(pending.values());
+    pending.clear();
+    lost.forEach(request -> request.waiter.linkLost(failure));
+  }
+
+  /** Fails the requests and sends whose deadline passed; runs every second while the client lives. */
+  private void sweep() {
+    synchronized (lock) {
+      if (phase == Phase.CLOSED) {
+        return;
+      }
+      long now = scheduler.nanoTime();
+      ChatException overdue = unavailable("no answer within " + requestTimeout, null);
+      List<Pending> expired = new ArrayList<>();
+      pending.values().removeIf(request -> {
+        boolean late = now - request.deadline > 0;
+        if (late) {
+          expired.add(request);
+        }
+        return late;
+      });
+      expired.forEach(request -> request.waiter.timedOut(overdue));
+      for (OutboxEntry entry : List.copyOf(outbox)) {
+        if (!entry.onWire && now - entry.deadline > 0) {
+          entry.timedOut(overdue);
+        }
+      }
+      if (phase != Phase.CLOSED) {
+        sweepTimer = scheduler.schedule(this::sweep, SWEEP_INTERVAL);
+      }
+    }
+    flush();
+  }
+
+  // ---- what the connection brings, on the transport's delivery thread ----
+
+  private void frameReceived(Link source, ServerFrame frame) {
+    synchronized (lock) {
+      if (link != source) {
+        return; // a connection given up on
+      }
+      if (frame instanceof ServerFrame.MessageEvent event) {
+        ChatMessage message = event.message();
+        if (rooms.live(message)) {
+          // Its first message: ask for the room's epoch while this connection, on its log, lasts.
+          send(id -> new ClientFrame.History(id, message.room(), null, null, 1), deadline(),
+              new EpochWaiter(message.room()));
+        }
+      } else if (frame instanceof ServerFrame.PresenceEvent event) {
+        Welcome current = welcome;
+        if (event.presence().event() == dev.natter.chat.Presence.Event.LEAVE && current != null
+            && event.presence().user().id().equals(current.user().id())) {
+          rooms.unfollow(event.presence().room()); // removed: not rejoined after a reconnect
+        }
+        emit(l -> l.onPresence(event.presence()));
+      } else {
+        Pending request = frame.id() == null ? null : pending.remove(frame.id());
+        if (request != null) {
+          request.waiter.answered(frame);
+        } else if (frame instanceof ServerFrame.ErrorReply error) {
+          LOG.log(System.Logger.Level.WARNING, "the server reported an error: {0}", error.status());
+        }
+      }
+    }
+    flush();
+  }
+
+  private void closed(Link source, int code, String reason) {
+    synchronized (lock) {
+      if (link == source) {
+        lost(source, new Disconnect(code, reason == null ? "" : reason));
+      }
+    }
+    flush();
+  }
+
+  // ---- events and completions, outside the lock ----
+
+  /** Queues a listener call. Under the lock, so listener calls follow the state's order. */
+  private void emit(Consumer<ChatListener> call) {
+    events.enqueue(() -> call.accept(listener));
+  }
+
+  private void setState(ConnectionState next) {
+    state = next;
+    emit(l -> l.onConnectionState(next));
+  }
+
+  /** Runs the listener calls, then what waited for the lock to be released. */
+  private void flush() {
+    events.drain();
+    while (true) {
+      Runnable task;
+      synchronized (lock) {
+        task = afterUnlock.poll();
+      }
+      if (task == null) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "completing a request failed", e);
       }
     }
   }
 
-  private String nextId() {
-    return Long.toString(nextId.incrementAndGet());
+  private <T> void complete(CompletableFuture<T> future, T value) {
+    afterUnlock.add(() -> callbackExecutor.execute(() -> future.complete(value)));
+  }
+
+  private void fail(CompletableFuture<?> future, Throwable error) {
+    afterUnlock.add(() -> callbackExecutor.execute(() -> future.completeExceptionally(error)));
+  }
+
+  // ---- small things ----
+
+  private String notConnected() {
+    return switch (phase) {
+      case CLOSED -> "the client is closed";
+      case WAITING, RECONNECTING -> "the client is reconnecting";
+      default -> "the client is not connected";
+    };
   }
 
   private static String newCid() {
@@ -300,13 +679,13 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
         joined.messages(), joined.more(), Boolean.TRUE.equals(joined.recovered()));
   }
 
-  private static SendReceipt receipt(ServerFrame.SendOk ok) {
-    return new SendReceipt(ok.room(), ok.seq(), ok.mid(), ok.ts());
-  }
-
   private static ChatException unavailable(String message, Throwable cause) {
     ChatStatus status = ChatStatus.of(Code.UNAVAILABLE, message);
     return cause == null ? status.asException() : new ChatException(status, cause);
+  }
+
+  private static String describe(Disconnect disconnect) {
+    return disconnect.code() + (disconnect.reason().isEmpty() ? "" : " " + disconnect.reason());
   }
 
   private static String rootMessage(Throwable error) {
@@ -317,48 +696,233 @@ public final class DefaultChatClient implements ChatClient, ClientConnectionList
     return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
   }
 
-  private static void notifyListener(Runnable call) {
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "a ChatListener threw; ignored", e);
+  @Override
+  public String toString() {
+    Welcome current = welcome;
+    ConnectionState now = state;
+    return "ChatClient[" + (current != null ? current.user().id() : name) + ", "
+        + (now == null ? "NEW" : now.kind()) + "]";
+  }
+
+  // ---- the parts ----
+
+  /** One connection attempt, and the connection once open: the transport's listener for it. */
+  private final class Link implements ClientConnectionListener {
+    final int attempt;
+    /** Set once the transport connected; guarded by the lock. */
+    ClientConnection connection;
+    /** Whether its session started; guarded by the lock. */
+    boolean welcomed;
+
+    Link(int attempt) {
+      this.attempt = attempt;
+    }
+
+    @Override
+    public void frameReceived(ServerFrame frame) {
+      DefaultChatClient.this.frameReceived(this, frame);
+    }
+
+    @Override
+    public void closed(int code, String reason) {
+      DefaultChatClient.this.closed(this, code, reason);
+    }
+
+    @Override
+    public String toString() {
+      return "Link[attempt " + attempt + "]";
     }
   }
 
-  /** A request waiting for its reply. */
-  private final class Pending<T> {
-    final ClientFrame frame;
-    final Function<ServerFrame, T> mapper;
-    final CompletableFuture<T> future = new CompletableFuture<>();
-    final long deadlineNanos = System.nanoTime() + requestTimeout.toNanos();
+  /** A request on the wire. */
+  private record Pending(long deadline, Waiter waiter) {}
 
-    Pending(ClientFrame frame, Function<ServerFrame, T> mapper) {
-      this.frame = frame;
+  /** What waits for an answer. Every method runs under the lock. */
+  private interface Waiter {
+    /** The answer came. */
+    void answered(ServerFrame reply);
+
+    /** The connection it was sent on ended first, or the client closed; {@code failure} says which. */
+    void linkLost(ChatException failure);
+
+    /** No answer came in time, or the client closed. */
+    void timedOut(ChatException error);
+  }
+
+  /** A request of the app's, other than a send: it fails when its connection is lost. */
+  private final class UserRequest<F extends ServerFrame, T> implements Waiter {
+    final CompletableFuture<T> future = new CompletableFuture<>();
+    final Class<F> replyType;
+    final Consumer<F> onAnswer;
+    final Consumer<ChatStatus> onRefused;
+    final Function<F, T> mapper;
+
+    UserRequest(Class<F> replyType, Consumer<F> onAnswer, Consumer<ChatStatus> onRefused,
+        Function<F, T> mapper) {
+      this.replyType = replyType;
+      this.onAnswer = onAnswer;
+      this.onRefused = onRefused;
       this.mapper = mapper;
     }
 
-    void answer(ServerFrame reply) {
+    @Override
+    public void answered(ServerFrame reply) {
       if (reply instanceof ServerFrame.ErrorReply error) {
-        fail(error.status().asException());
-        return;
+        if (onRefused != null) {
+          onRefused.accept(error.status());
+        }
+        fail(future, error.status().asException());
+      } else if (!replyType.isInstance(reply)) {
+        fail(future, ChatStatus.of(Code.INTERNAL, "unexpected reply " + reply.getClass().getSimpleName())
+            .asException());
+      } else {
+        F typed = replyType.cast(reply);
+        if (onAnswer != null) {
+          onAnswer.accept(typed);
+        }
+        complete(future, mapper.apply(typed));
       }
-      T value;
-      try {
-        value = mapper.apply(reply);
-      } catch (RuntimeException e) {
-        fail(e);
-        return;
-      }
-      callbackExecutor.execute(() -> future.complete(value));
     }
 
-    void fail(Throwable error) {
-      callbackExecutor.execute(() -> future.completeExceptionally(error));
+    @Override
+    public void linkLost(ChatException failure) {
+      fail(future, failure);
+    }
+
+    @Override
+    public void timedOut(ChatException error) {
+      fail(future, error);
     }
   }
 
-  @Override
-  public String toString() {
-    return "ChatClient[" + (welcome != null ? welcome.user().id() : name) + ", " + state.get() + "]";
+  /**
+   * A send: kept until its answer, across connections. Sent again with the same {@code cid} after a
+   * reconnect, so the server stores it once and answers with the first send's {@code seq}.
+   */
+  private final class OutboxEntry implements Waiter {
+    final CompletableFuture<SendReceipt> future = new CompletableFuture<>();
+    final ClientFrame.Send template;
+    final long deadline;
+    boolean onWire;
+
+    OutboxEntry(ClientFrame.Send template, long deadline) {
+      this.template = template;
+      this.deadline = deadline;
+    }
+
+    @Override
+    public void answered(ServerFrame reply) {
+      outbox.remove(this);
+      if (reply instanceof ServerFrame.SendOk ok) {
+        complete(future, new SendReceipt(ok.room(), ok.seq(), ok.mid(), ok.ts()));
+      } else if (reply instanceof ServerFrame.ErrorReply error) {
+        fail(future, error.status().asException());
+      } else {
+        fail(future, ChatStatus.of(Code.INTERNAL, "unexpected reply " + reply.getClass().getSimpleName())
+            .asException());
+      }
+    }
+
+    @Override
+    public void linkLost(ChatException failure) {
+      onWire = false; // stays in the outbox for the next connection, unless the client is ending
+    }
+
+    @Override
+    public void timedOut(ChatException error) {
+      outbox.remove(this);
+      fail(future, error);
+    }
+  }
+
+  /** The {@code hello} of a link. */
+  private final class HelloWaiter implements Waiter {
+    final Link target;
+
+    HelloWaiter(Link target) {
+      this.target = target;
+    }
+
+    @Override
+    public void answered(ServerFrame reply) {
+      if (reply instanceof ServerFrame.Welcome frame) {
+        welcomed(target, frame);
+      } else if (reply instanceof ServerFrame.ErrorReply error) {
+        helloRefused(error.status());
+      } else {
+        helloRefused(ChatStatus.of(Code.INTERNAL, "unexpected reply " + reply.getClass().getSimpleName()));
+      }
+    }
+
+    @Override
+    public void linkLost(ChatException failure) {
+      // Whoever retired the link handles the attempt.
+    }
+
+    @Override
+    public void timedOut(ChatException error) {
+      abandon(target, "no welcome within " + requestTimeout);
+    }
+  }
+
+  /** A rejoin after a reconnect, or one of its history pages. */
+  private final class CatchUpWaiter implements Waiter {
+    final Link target;
+    final String room;
+    final boolean rejoin;
+
+    CatchUpWaiter(Link target, String room, boolean rejoin) {
+      this.target = target;
+      this.room = room;
+      this.rejoin = rejoin;
+    }
+
+    @Override
+    public void answered(ServerFrame reply) {
+      if (reply instanceof ServerFrame.Joined joined && rejoin) {
+        nextPage(room, rooms.rejoined(joined));
+      } else if (reply instanceof ServerFrame.HistoryReply page && !rejoin) {
+        nextPage(room, rooms.page(page));
+      } else {
+        if (reply instanceof ServerFrame.ErrorReply error) {
+          LOG.log(System.Logger.Level.INFO, "catching up {0} after a reconnect was refused: {1}", room,
+              error.status());
+        }
+        rooms.refused(room, rejoin);
+      }
+    }
+
+    @Override
+    public void linkLost(ChatException failure) {
+      // The next connection catches up from the last message delivered.
+    }
+
+    @Override
+    public void timedOut(ChatException error) {
+      // A server that does not answer a rejoin holds the room's messages back: try another connection.
+      abandon(target, "no answer to a rejoin within " + requestTimeout);
+    }
+  }
+
+  /** The question for a room's epoch, after its first live message. */
+  private final class EpochWaiter implements Waiter {
+    final String room;
+
+    EpochWaiter(String room) {
+      this.room = room;
+    }
+
+    @Override
+    public void answered(ServerFrame reply) {
+      if (reply instanceof ServerFrame.HistoryReply page) {
+        rooms.learnedEpoch(room, page.epoch());
+      }
+    }
+
+    @Override
+    public void linkLost(ChatException failure) {}
+
+    @Override
+    public void timedOut(ChatException error) {}
   }
 }
