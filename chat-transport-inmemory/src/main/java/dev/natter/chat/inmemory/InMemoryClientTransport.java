@@ -1,5 +1,6 @@
 package dev.natter.chat.inmemory;
 
+import dev.natter.chat.inmemory.internal.FaultPlan;
 import dev.natter.chat.spi.ClientConnection;
 import dev.natter.chat.spi.ClientConnectionListener;
 import dev.natter.chat.spi.ClientTransport;
@@ -9,10 +10,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The client side of the in-memory transport: connects to the {@link InMemoryServerTransport} running
- * under a name in this JVM. Each {@link #connect} opens a new connection. Thread-safe.
+ * under a name in this JVM. Each {@link #connect} opens a new connection, to whichever server runs under
+ * the name at that moment (so a client reconnects to a restarted server). Its {@link #faults()} inject
+ * network faults into its connections. Thread-safe.
  */
 public final class InMemoryClientTransport implements ClientTransport {
   private final String name;
+  private final FaultPlan faultPlan = new FaultPlan();
+  private final Faults faults = new Faults(faultPlan);
 
   private InMemoryClientTransport(String name) {
     this.name = name;
@@ -35,10 +40,18 @@ public final class InMemoryClientTransport implements ClientTransport {
       return CompletableFuture.failedFuture(new IOException("no in-memory server named " + name));
     }
     try {
-      return CompletableFuture.completedFuture(server.accept(listener));
+      return CompletableFuture.completedFuture(server.accept(listener, faultPlan));
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * The faults of this transport's connections: drop them, stall their reading, delay their frames. The
+   * same handle for the transport's life; see {@link Faults}.
+   */
+  public Faults faults() {
+    return faults;
   }
 
   @Override

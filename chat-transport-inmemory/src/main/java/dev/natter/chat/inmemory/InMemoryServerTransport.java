@@ -2,6 +2,7 @@ package dev.natter.chat.inmemory;
 
 import dev.natter.chat.ChatMessage;
 import dev.natter.chat.Handshake;
+import dev.natter.chat.inmemory.internal.FaultPlan;
 import dev.natter.chat.inmemory.internal.InMemoryConnection;
 import dev.natter.chat.spi.ClientConnection;
 import dev.natter.chat.spi.ClientConnectionListener;
@@ -134,14 +135,14 @@ public final class InMemoryServerTransport implements ServerTransport {
     }
   }
 
-  /** Opens a connection from a client of this JVM. */
-  ClientConnection accept(ClientConnectionListener clientListener) throws IOException {
+  /** Opens a connection from a client of this JVM, with the faults of its transport. */
+  ClientConnection accept(ClientConnectionListener clientListener, FaultPlan faults) throws IOException {
     if (!accepting) {
       throw new IOException("the in-memory server " + name + " is not accepting connections");
     }
     Handshake handshake = Handshake.of("inmemory:" + name + "#" + nextPeer.incrementAndGet());
     InMemoryConnection connection =
-        new InMemoryConnection(Shared.POOL, clientListener, handshake, this::ended);
+        new InMemoryConnection(Shared.POOL, Shared.SCHEDULER, faults, clientListener, handshake, this::ended);
     connections.add(connection);
     ServerConnectionListener serverListener = listener.connectionOpened(connection.serverSide());
     connection.attachServer(serverListener);
