@@ -35,11 +35,9 @@ class AsyncStoreTest extends EngineTestSupport {
   @Test
   void theOkAndTheDeliveriesWaitForTheStore() {
     start();
-    FakeConnection alice = login("alice");
-    FakeConnection bob = login("bob");
-    join(alice, "general");
-    join(bob, "general");
-    alice.next(ServerFrame.PresenceEvent.class);
+    TwoMembers members = aliceAndBobIn("general");
+    FakeConnection alice = members.alice();
+    FakeConnection bob = members.bob();
 
     alice.receive(new ClientFrame.Send("s1", "general", null, "held", null));
     assertNothingElseSent(alice);
@@ -77,11 +75,9 @@ class AsyncStoreTest extends EngineTestSupport {
   @Test
   void aFailedAppendIsInternalDeliversNothingAndCostsNoSeq() {
     start();
-    FakeConnection alice = login("alice");
-    FakeConnection bob = login("bob");
-    join(alice, "general");
-    join(bob, "general");
-    alice.next(ServerFrame.PresenceEvent.class);
+    TwoMembers members = aliceAndBobIn("general");
+    FakeConnection alice = members.alice();
+    FakeConnection bob = members.bob();
 
     alice.receive(new ClientFrame.Send("s1", "general", null, "lost", "c-1"));
     store.fail();

@@ -133,6 +133,19 @@ abstract class EngineTestSupport {
         .isEqualTo(new ServerFrame.Pong(id));
   }
 
+  /** Alice and Bob, logged in and members of one room. */
+  record TwoMembers(FakeConnection alice, FakeConnection bob) {}
+
+  /** Logs Alice and Bob in and joins both to {@code room}; Alice's view of Bob's join is consumed. */
+  TwoMembers aliceAndBobIn(String room) {
+    FakeConnection alice = login("alice");
+    FakeConnection bob = login("bob");
+    join(alice, room);
+    join(bob, room);
+    alice.next(ServerFrame.PresenceEvent.class);
+    return new TwoMembers(alice, bob);
+  }
+
   // ---- requests ----
 
   ServerFrame.Joined join(FakeConnection connection, String room) {

@@ -25,11 +25,9 @@ class ModerationTest extends EngineTestSupport {
   @Test
   void aKickedUserLeavesWithReasonKickedAndMayComeBack() {
     start();
-    FakeConnection alice = login("alice");
-    FakeConnection bob = login("bob");
-    join(alice, "general");
-    join(bob, "general");
-    alice.next(ServerFrame.PresenceEvent.class);
+    TwoMembers members = aliceAndBobIn("general");
+    FakeConnection alice = members.alice();
+    FakeConnection bob = members.bob();
 
     assertThat(server.kick("general", "bob")).isTrue();
 
@@ -45,11 +43,9 @@ class ModerationTest extends EngineTestSupport {
   @Test
   void aBannedUserIsKickedAndRefusedUntilUnbanned() {
     start();
-    FakeConnection alice = login("alice");
-    FakeConnection bob = login("bob");
-    join(alice, "general");
-    join(bob, "general");
-    alice.next(ServerFrame.PresenceEvent.class);
+    TwoMembers members = aliceAndBobIn("general");
+    FakeConnection alice = members.alice();
+    FakeConnection bob = members.bob();
 
     server.ban("general", "bob");
 
@@ -67,11 +63,9 @@ class ModerationTest extends EngineTestSupport {
   @Test
   void aMutedUserReadsButCannotSendUntilUnmuted() {
     start();
-    FakeConnection alice = login("alice");
-    FakeConnection bob = login("bob");
-    join(alice, "general");
-    join(bob, "general");
-    alice.next(ServerFrame.PresenceEvent.class);
+    TwoMembers members = aliceAndBobIn("general");
+    FakeConnection alice = members.alice();
+    FakeConnection bob = members.bob();
 
     server.mute("general", "bob");
 
