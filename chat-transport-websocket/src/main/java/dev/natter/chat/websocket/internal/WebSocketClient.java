@@ -74,6 +74,10 @@ public final class WebSocketClient {
         .configurator(new ClientEndpointConfig.Configurator() {
           @Override
           public void beforeRequest(Map<String, List<String>> request) {
+            // Tyrus sends an Origin made from the URI, as a browser would. This client is no browser:
+            // an Origin would only get it refused when it reaches the server through a proxy or a load
+            // balancer, whose address is not the server's own. A caller may still set one.
+            request.keySet().removeIf(name -> name.equalsIgnoreCase("Origin"));
             headers.forEach((name, values) -> request.put(name, new ArrayList<>(values)));
           }
         })
