@@ -3,9 +3,13 @@ package dev.natter.chat.tck.reliability;
 import dev.natter.chat.ChatClient;
 import dev.natter.chat.ChatListener;
 import dev.natter.chat.ChatMessage;
+import dev.natter.chat.ConnectionState;
+import dev.natter.chat.Disconnect;
 import dev.natter.chat.JoinResult;
+import dev.natter.chat.Presence;
 import dev.natter.chat.Recovery;
 import dev.natter.chat.SendReceipt;
+import dev.natter.chat.Welcome;
 import dev.natter.chat.spi.ClientTransport;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
@@ -40,15 +44,46 @@ public final class CheckedClient implements AutoCloseable {
    */
   public static CheckedClient connect(DeliveryLog log, String name, ClientTransport transport,
       UnaryOperator<ChatClient.Builder> options) {
+    return connect(log, name, transport, options, new ChatListener() {});
+  }
+
+  /**
+   * As {@link #connect(DeliveryLog, String, ClientTransport, UnaryOperator)}, passing every event on
+   * to {@code also} once recorded.
+   */
+  public static CheckedClient connect(DeliveryLog log, String name, ClientTransport transport,
+      UnaryOperator<ChatClient.Builder> options, ChatListener also) {
     ChatClient client = options.apply(ChatClient.builder(transport).name(name).listener(new ChatListener() {
+      @Override
+      public void onConnected(Welcome welcome) {
+        also.onConnected(welcome);
+      }
+
       @Override
       public void onMessage(ChatMessage message) {
         log.delivered(name, message);
+        also.onMessage(message);
+      }
+
+      @Override
+      public void onPresence(Presence presence) {
+        also.onPresence(presence);
       }
 
       @Override
       public void onRecovery(Recovery recovery) {
         log.recovery(name, recovery);
+        also.onRecovery(recovery);
+      }
+
+      @Override
+      public void onDisconnected(Disconnect disconnect) {
+        also.onDisconnected(disconnect);
+      }
+
+      @Override
+      public void onConnectionState(ConnectionState state) {
+        also.onConnectionState(state);
       }
     })).build();
     try {

@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@link #stallToClients()} stops passing the server's bytes to the clients, as a client that
  *       stops reading would; the server's writes then back up; {@link #resume()} lets them flow again;
  *   <li>{@link #delay(Duration)} holds each chunk of bytes that long before passing it on;
- *   <li>{@link #refuseNew(boolean)} resets new connections at once, to keep clients away for a while.
+ *   <li>{@link #refuseNew(boolean)} resets new connections at once, to keep clients away for a while;
+ *   <li>{@link #retarget(String, int)} sends new connections to another address, as a load balancer
+ *       would after a server restarted elsewhere.
  * </ul>
  *
  * <p>Two threads per connection pump the bytes, one per direction. {@link #close()} cuts everything and
@@ -35,7 +37,7 @@ public final class TcpProxy implements AutoCloseable {
   /** Small socket buffers toward a stalled side, so a stall backs up the server within a few frames. */
   private static final int STALL_BUFFER_BYTES = 16 * 1024;
 
-  private final InetSocketAddress target;
+  private volatile InetSocketAddress target;
   private final ServerSocket listener;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Object gate = new Object();
@@ -70,6 +72,11 @@ public final class TcpProxy implements AutoCloseable {
   /** How many connections the proxy accepted so far. */
   public int accepted() {
     return accepted.get();
+  }
+
+  /** Connects new connections to {@code host:port} from now on; open ones stay where they are. */
+  public void retarget(String host, int port) {
+    target = new InetSocketAddress(host, port);
   }
 
   /** Resets every open connection, both sides. New connections are still accepted. */
