@@ -39,6 +39,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -61,6 +62,8 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
   private final ExecutorService ownedExecutor;
   private final ScheduledExecutorService scheduler;
   private final Duration shutdownTimeout;
+  /** Requests a connection is handling right now; see {@link #enterRequest()}. */
+  private final AtomicInteger requestsInHand = new AtomicInteger();
   private final Ids ids = new Ids();
   private final SessionRegistry sessions = new SessionRegistry(ids);
   private final RoomRegistry rooms;
@@ -133,16 +136,54 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       return;
     }
     transport.stopAccepting();
-    for (Connection connection : connections) {
-      connection.close(CloseCodes.GOING_AWAY, "server shutting down");
-    }
-    releaseWhenIdle();
     // Bounded: a connection that does not drain in time is cut when the transport closes.
     try {
       scheduler.schedule(this::release, shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException alreadyReleased) {
       // release() ran already.
     }
+    closeConnectionsOnceDrained(System.nanoTime() + shutdownTimeout.toNanos() / 2);
+  }
+
+  /**
+   * Closes every connection with 1001 once the messages already handed to the store are delivered (their
+   * acks and broadcasts queued), or at {@code deadlineNanos}. Connections read no new request meanwhile
+   * ({@link #isShutdown()}), so a message the server stored reaches its sender and its room before the
+   * close; one it did not store is resent by the client elsewhere.
+   */
+  private void closeConnectionsOnceDrained(long deadlineNanos) {
+    boolean drained = requestsInHand.get() == 0 && rooms.idle();
+    if (!drained && System.nanoTime() < deadlineNanos) {
+      try {
+        scheduler.schedule(() -> closeConnectionsOnceDrained(deadlineNanos), 10, TimeUnit.MILLISECONDS);
+        return;
+      } catch (RejectedExecutionException alreadyReleased) {
+        // release() ran already: close now.
+      }
+    }
+    for (Connection connection : connections) {
+      connection.close(CloseCodes.GOING_AWAY, "server shutting down");
+    }
+    releaseWhenIdle();
+  }
+
+  /**
+   * Called before a connection handles a request: false once the server is shutting down, and the
+   * request is then not read. Otherwise the request counts as in hand until {@link #exitRequest()}, so a
+   * shutdown waits for what it may hand to the store.
+   */
+  boolean enterRequest() {
+    requestsInHand.incrementAndGet();
+    if (isShutdown()) {
+      requestsInHand.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** A request {@link #enterRequest() entered} was answered, or handed to the store. */
+  void exitRequest() {
+    requestsInHand.decrementAndGet();
   }
 
   @Override

@@ -90,6 +90,18 @@ final class Connection implements ServerConnectionListener {
     if (ended || closing.get()) {
       return;
     }
+    // A server shutting down reads no new request: the client resends what got no answer elsewhere.
+    if (!engine.enterRequest()) {
+      return;
+    }
+    try {
+      answer(frame);
+    } finally {
+      engine.exitRequest();
+    }
+  }
+
+  private void answer(ClientFrame frame) {
     String id = frame.id() != null && frame.id().length() <= MAX_ID_LENGTH ? frame.id() : null;
     ServerFrame reply;
     try {

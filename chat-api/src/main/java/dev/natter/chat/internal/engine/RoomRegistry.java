@@ -17,6 +17,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -28,6 +29,8 @@ final class RoomRegistry {
   private static final System.Logger LOG = System.getLogger(RoomRegistry.class.getName());
 
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+  /** Messages handed to the store and not yet delivered (or failed): what a graceful shutdown waits for. */
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final HistoryStore store;
   private final SessionRegistry sessions;
   private final Function<ServerFrame, PreparedFrame> prepare;
@@ -72,12 +75,18 @@ final class RoomRegistry {
       }
       Room.PendingAppend pending = new Room.PendingAppend(stored);
       room.pending.addLast(pending);
+      inFlight.incrementAndGet();
       // An in-memory store completes at once: this then delivers right here, still under the lock.
       stored.whenComplete((result, error) -> deliverStored(room));
       return pending.delivered;
     } finally {
       room.lock.unlock();
     }
+  }
+
+  /** Whether every message handed to the store was delivered, or failed. */
+  boolean idle() {
+    return inFlight.get() == 0;
   }
 
   // Delivers, in hand-over order, every pending append whose store step finished. Whichever thread
@@ -87,6 +96,7 @@ final class RoomRegistry {
     try {
       while (!room.pending.isEmpty() && room.pending.peekFirst().stored.isDone()) {
         Room.PendingAppend head = room.pending.removeFirst();
+        inFlight.decrementAndGet();
         ChatMessage stored;
         try {
           stored = head.stored.join();

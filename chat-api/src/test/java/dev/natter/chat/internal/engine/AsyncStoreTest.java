@@ -55,6 +55,29 @@ class AsyncStoreTest extends EngineTestSupport {
   }
 
   @Test
+  void aGracefulShutdownDeliversWhatTheStoreHoldsBeforeItCloses() {
+    start();
+    TwoMembers members = aliceAndBobIn("general");
+    FakeConnection alice = members.alice();
+    FakeConnection bob = members.bob();
+    alice.receive(new ClientFrame.Send("s1", "general", null, "in the store's hands", null));
+    store.storeWithoutCompleting();
+
+    server.shutdown();
+    alice.receive(new ClientFrame.Send("s2", "general", null, "after the shutdown began", null));
+
+    assertThat(alice.closeSoFar()).as("waits for the append in flight").isNull();
+    store.complete();
+    List<ServerFrame> atAlice = List.of(alice.next(), alice.next());
+    assertThat(atAlice).hasAtLeastOneElementOfType(ServerFrame.SendOk.class)
+        .hasAtLeastOneElementOfType(ServerFrame.MessageEvent.class);
+    assertThat(nextMessage(bob).text()).isEqualTo("in the store's hands");
+    assertThat(alice.awaitClose().code()).isEqualTo(1001);
+    assertThat(bob.awaitClose().code()).isEqualTo(1001);
+    assertThat(store.heldCount()).as("the request after the shutdown began was not read").isZero();
+  }
+
+  @Test
   void aJoinWhileAnAppendIsOnItsWayGetsTheMessageLiveExactlyOnce() {
     start();
     FakeConnection alice = login("alice");
@@ -117,6 +140,10 @@ class AsyncStoreTest extends EngineTestSupport {
     void release() {
       Held next = next();
       next.future().complete(stored.append(next.message()).join());
+    }
+
+    synchronized int heldCount() {
+      return held.size();
     }
 
     void storeWithoutCompleting() {
