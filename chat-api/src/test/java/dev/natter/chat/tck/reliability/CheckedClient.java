@@ -112,6 +112,12 @@ public final class CheckedClient implements AutoCloseable {
     return result;
   }
 
+  /** Leaves {@code room} and waits for the answer: from then on the client is not expected to see it. */
+  public void leave(String room) {
+    log.left(name, room);
+    client.leave(room).join();
+  }
+
   /**
    * Sends a new message of {@code padding} characters more than its unique tag to {@code room}; the
    * log records its outcome when the returned future completes, whichever way.

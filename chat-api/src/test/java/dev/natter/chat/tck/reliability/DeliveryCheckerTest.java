@@ -85,6 +85,16 @@ class DeliveryCheckerTest {
   }
 
   @Test
+  void aClientThatLeftTheRoomIsNotExpectedToSeeLaterMessages() {
+    join("bob", 0);
+    log.delivered("bob", ackedAndStored("alice", 1));
+    log.left("bob", ROOM);
+    ackedAndStored("alice", 2);
+
+    assertThat(DeliveryChecker.check(log).valid()).isTrue();
+  }
+
+  @Test
   void aClientThatStoppedIsStillHeldToEverythingBeforeItsLastMessage() {
     join("bob", 0);
     ackedAndStored("alice", 1);

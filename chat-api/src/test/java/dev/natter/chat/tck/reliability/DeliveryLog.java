@@ -179,6 +179,14 @@ public final class DeliveryLog {
     observers.values().stream().filter(o -> o.client.equals(client)).forEach(o -> o.stopped = true);
   }
 
+  /**
+   * Records that {@code client} left {@code room}: it is no longer expected to see the room's messages
+   * after the last one it saw.
+   */
+  public void left(String client, String room) {
+    observer(client, room).stopped = true;
+  }
+
   /** Records what the store holds for {@code room} at the end, oldest first, to check it too. */
   public void storeHolds(String room, List<ChatMessage> messages) {
     stores.put(room, List.copyOf(messages));
