@@ -2,6 +2,7 @@ package dev.natter.chat.websocket.internal;
 
 import dev.natter.chat.internal.DaemonThreads;
 import dev.natter.chat.spi.ClientConnection;
+import dev.natter.chat.spi.CloseCodes;
 import dev.natter.chat.spi.ClientConnectionListener;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.DeploymentException;
@@ -12,8 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
@@ -45,17 +48,34 @@ public final class WebSocketClient {
     this.headers = Map.copyOf(headers);
   }
 
+  /**
+   * Opens a connection; fails with an {@link IOException} when it is not open, handshake included,
+   * within the connect timeout. The deadline is kept here: Tyrus's own handshake timeout did not end an
+   * attempt stuck on a server that accepted the TCP connection but never answered (a reliability
+   * scenario found a 30 s wait). An attempt that succeeds after its deadline is closed at once.
+   */
   public CompletableFuture<ClientConnection> connect(ClientConnectionListener listener) {
-    return CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<ClientConnection> result = new CompletableFuture<>();
+    CompletableFuture.supplyAsync(() -> {
       ClientSocket socket = new ClientSocket(listener, codec, MAX_SERVER_FRAME_BYTES);
       try {
         manager().connectToServer(socket, config(), uri);
         return socket;
       } catch (DeploymentException | IOException e) {
-        throw new java.util.concurrent.CompletionException(
-            new IOException("could not connect to " + uri + ": " + e.getMessage(), e));
+        throw new CompletionException(new IOException("could not connect to " + uri + ": " + e.getMessage(), e));
       }
-    }, CONNECTING);
+    }, CONNECTING).whenComplete((socket, error) -> {
+      if (error != null) {
+        result.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+            ? error.getCause() : error);
+      } else if (!result.complete(socket)) {
+        socket.close(CloseCodes.GOING_AWAY, "connect timed out");
+      }
+    });
+    CompletableFuture.runAsync(() -> result.completeExceptionally(new IOException(
+            "could not connect to " + uri + " within " + connectTimeout.toMillis() + " ms")),
+        CompletableFuture.delayedExecutor(connectTimeout.toMillis(), TimeUnit.MILLISECONDS, CONNECTING));
+    return result;
   }
 
   private ClientManager manager() {
