@@ -33,6 +33,12 @@ final class Scenario implements AutoCloseable {
   static final ReconnectPolicy QUICK_RECONNECT = ReconnectPolicy.defaults()
       .withInitialDelay(Duration.ofMillis(50)).withMaxDelay(Duration.ofMillis(500));
 
+  /**
+   * Short: a connection attempt that reaches a dying server (SIGKILL leaves its listening socket
+   * accepting for a moment) is given up soon rather than after the default 10 s.
+   */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
   final DeliveryLog log = new DeliveryLog();
   private final List<CheckedClient> clients = new ArrayList<>();
 
@@ -47,7 +53,8 @@ final class Scenario implements AutoCloseable {
    */
   CheckedClient connect(String name, int port, ChatListener also) {
     WebSocketClientTransport transport =
-        WebSocketClientTransport.forUri(URI.create("ws://127.0.0.1:" + port + "/chat")).build();
+        WebSocketClientTransport.forUri(URI.create("ws://127.0.0.1:" + port + "/chat"))
+            .connectTimeout(CONNECT_TIMEOUT).build();
     CheckedClient client = CheckedClient.connect(log, name, transport,
         b -> b.reconnect(QUICK_RECONNECT).requestTimeout(SETTLE), also);
     synchronized (clients) {
