@@ -122,6 +122,7 @@ public interface ChatClient extends AutoCloseable {
     private ChatListener listener = new ChatListener() {};
     private Executor callbackExecutor;
     private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration heartbeat = Duration.ofSeconds(25);
     private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
 
     private Builder(ClientTransport transport) {
@@ -178,6 +179,22 @@ public interface ChatClient extends AutoCloseable {
     }
 
     /**
+     * How long the connection may be silent before the client pings the server (PROTOCOL.md section 6).
+     * When no answer comes within the {@link #requestTimeout request timeout}, the client gives the
+     * connection up as lost and reconnects: without it, a client that only listens would not notice a
+     * server that vanished without closing (a network partition, a hung process). Default 25 s;
+     * {@link Duration#ZERO} turns it off.
+     */
+    public Builder heartbeat(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("heartbeat must not be negative: " + interval);
+      }
+      this.heartbeat = interval;
+      return this;
+    }
+
+    /**
      * How the client reconnects after losing a connection that had a session. Default
      * {@link ReconnectPolicy#defaults()}; {@link ReconnectPolicy#disabled()} for none.
      */
@@ -191,8 +208,8 @@ public interface ChatClient extends AutoCloseable {
      * neither: right when the transport identifies the user, refused by an anonymous server.
      */
     public ChatClient build() {
-      return new DefaultChatClient(
-          transport, name, token, resume, listener, callbackExecutor, requestTimeout, reconnect);
+      return new DefaultChatClient(transport, name, token, resume, listener, callbackExecutor,
+          requestTimeout, heartbeat, reconnect);
     }
   }
 }

@@ -69,6 +69,7 @@ public final class DefaultChatClient implements ChatClient {
   private final ChatListener listener;
   private final Executor callbackExecutor;
   private final Duration requestTimeout;
+  private final Duration heartbeat;
   private final ReconnectPolicy policy;
   private final ClientScheduler scheduler;
   private final DoubleSupplier random;
@@ -100,8 +101,9 @@ public final class DefaultChatClient implements ChatClient {
       ChatListener listener,
       Executor callbackExecutor,
       Duration requestTimeout,
+      Duration heartbeat,
       ReconnectPolicy policy) {
-    this(transport, name, token, resume, listener, callbackExecutor, requestTimeout, policy,
+    this(transport, name, token, resume, listener, callbackExecutor, requestTimeout, heartbeat, policy,
         ClientScheduler.system(), () -> ThreadLocalRandom.current().nextDouble());
   }
 
@@ -114,6 +116,7 @@ public final class DefaultChatClient implements ChatClient {
       ChatListener listener,
       Executor callbackExecutor,
       Duration requestTimeout,
+      Duration heartbeat,
       ReconnectPolicy policy,
       ClientScheduler scheduler,
       DoubleSupplier random) {
@@ -124,6 +127,7 @@ public final class DefaultChatClient implements ChatClient {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.callbackExecutor = callbackExecutor != null ? callbackExecutor : ForkJoinPool.commonPool();
     this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+    this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.scheduler = scheduler;
     this.random = random;
@@ -355,6 +359,7 @@ public final class DefaultChatClient implements ChatClient {
     welcome = started;
     sessionToken = started.session();
     target.welcomed = true;
+    target.lastHeardNanos = scheduler.nanoTime();
     boolean first = phase == Phase.CONNECTING;
     phase = Phase.CONNECTED;
     attempt = 0;
@@ -572,11 +577,28 @@ public final class DefaultChatClient implements ChatClient {
           entry.timedOut(overdue);
         }
       }
+      pingIfSilent(now);
       if (phase != Phase.CLOSED) {
         sweepTimer = scheduler.schedule(this::sweep, SWEEP_INTERVAL);
       }
     }
     flush();
+  }
+
+  /**
+   * Pings the server when the connection has been silent for the heartbeat interval: a connection whose
+   * peer vanished without a close (a network partition, a hung server) shows no error until something
+   * is written, so an idle client would never notice. No answer within the request timeout gives the
+   * connection up, and the client reconnects. Under the lock.
+   */
+  private void pingIfSilent(long now) {
+    Link current = link;
+    if (heartbeat.isZero() || phase != Phase.CONNECTED || current == null || !current.welcomed
+        || current.pinging || now - current.lastHeardNanos < heartbeat.toNanos()) {
+      return;
+    }
+    current.pinging = true;
+    send(ClientFrame.Ping::new, now + requestTimeout.toNanos(), new PingWaiter(current));
   }
 
   // ---- what the connection brings, on the transport's delivery thread ----
@@ -586,6 +608,7 @@ public final class DefaultChatClient implements ChatClient {
       if (link != source) {
         return; // a connection given up on
       }
+      source.lastHeardNanos = scheduler.nanoTime();
       if (frame instanceof ServerFrame.MessageEvent event) {
         ChatMessage message = event.message();
         if (rooms.live(message)) {
@@ -713,6 +736,10 @@ public final class DefaultChatClient implements ChatClient {
     ClientConnection connection;
     /** Whether its session started; guarded by the lock. */
     boolean welcomed;
+    /** When its last frame came, or its session started; guarded by the lock. */
+    long lastHeardNanos;
+    /** Whether a heartbeat ping waits for its pong; guarded by the lock. */
+    boolean pinging;
 
     Link(int attempt) {
       this.attempt = attempt;
@@ -901,6 +928,28 @@ public final class DefaultChatClient implements ChatClient {
     public void timedOut(ChatException error) {
       // A server that does not answer a rejoin holds the room's messages back: try another connection.
       abandon(target, "no answer to a rejoin within " + requestTimeout);
+    }
+  }
+
+  /** A heartbeat ping: no pong in time means the connection is gone. */
+  private final class PingWaiter implements Waiter {
+    final Link target;
+
+    PingWaiter(Link target) {
+      this.target = target;
+    }
+
+    @Override
+    public void answered(ServerFrame reply) {
+      target.pinging = false;
+    }
+
+    @Override
+    public void linkLost(ChatException failure) {}
+
+    @Override
+    public void timedOut(ChatException error) {
+      abandon(target, "no answer to a heartbeat ping within " + requestTimeout);
     }
   }
 

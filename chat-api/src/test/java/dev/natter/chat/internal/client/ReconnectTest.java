@@ -46,7 +46,7 @@ class ReconnectTest {
 
   private DefaultChatClient client(ReconnectPolicy policy, DoubleSupplier random) {
     return new DefaultChatClient(transport, "alice", null, null, events, Runnable::run,
-        Duration.ofSeconds(30), policy, clock, random);
+        Duration.ofSeconds(30), Duration.ZERO, policy, clock, random);
   }
 
   /** A client whose session started, its events so far taken. */
