@@ -2,6 +2,7 @@ package dev.natter.examples.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.natter.chat.ChatClient;
 import dev.natter.chat.ChatListener;
 import dev.natter.chat.ChatMessage;
 import dev.natter.chat.HistoryPage;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * What every scenario shares: the delivery log, clients that record into it and reconnect quickly, and
@@ -52,11 +54,15 @@ final class Scenario implements AutoCloseable {
    * {@code also}.
    */
   CheckedClient connect(String name, int port, ChatListener also) {
-    WebSocketClientTransport transport =
-        WebSocketClientTransport.forUri(URI.create("ws://127.0.0.1:" + port + "/chat"))
-            .connectTimeout(CONNECT_TIMEOUT).build();
+    return connect(name, port, also, UnaryOperator.identity());
+  }
+
+  /** As {@link #connect(String, int, ChatListener)}, with {@code options} applied to the builder last. */
+  CheckedClient connect(String name, int port, ChatListener also, UnaryOperator<ChatClient.Builder> options) {
+    WebSocketClientTransport transport = WebSocketClientTransport
+        .forUri(URI.create("ws://127.0.0.1:" + port + "/chat")).connectTimeout(CONNECT_TIMEOUT).build();
     CheckedClient client = CheckedClient.connect(log, name, transport,
-        b -> b.reconnect(QUICK_RECONNECT).requestTimeout(SETTLE), also);
+        b -> options.apply(b.reconnect(QUICK_RECONNECT).requestTimeout(SETTLE)), also);
     synchronized (clients) {
       clients.add(client);
     }

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       (the peers see a reset or an end of stream, never a close frame);
  *   <li>{@link #stallToClients()} stops passing the server's bytes to the clients, as a client that
  *       stops reading would; the server's writes then back up; {@link #resume()} lets them flow again;
+ *   <li>{@link #partition()} stalls both ways and resets new connections, as a network partition
+ *       would: nobody sees an error until it times out; {@link #heal()} ends it;
  *   <li>{@link #delay(Duration)} holds each chunk of bytes that long before passing it on;
  *   <li>{@link #refuseNew(boolean)} resets new connections at once, to keep clients away for a while;
  *   <li>{@link #retarget(String, int)} sends new connections to another address, as a load balancer
@@ -43,6 +45,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Object gate = new Object();
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile boolean stalledToClients;
+  private volatile boolean stalledToServer;
   private volatile boolean refusing;
   private volatile long delayNanos;
   private volatile boolean closed;
@@ -91,12 +94,26 @@ public final class TcpProxy implements AutoCloseable {
     stalledToClients = true;
   }
 
-  /** Passes bytes again after {@link #stallToClients()}. */
+  /** Passes bytes again after {@link #stallToClients()} or {@link #partition()}. */
   public void resume() {
     synchronized (gate) {
       stalledToClients = false;
+      stalledToServer = false;
       gate.notifyAll();
     }
+  }
+
+  /** Stalls every open connection both ways and resets new ones, until {@link #heal()}. */
+  public void partition() {
+    refusing = true;
+    stalledToServer = true;
+    stalledToClients = true;
+  }
+
+  /** Ends a {@link #partition()}: bytes flow again and new connections are proxied. */
+  public void heal() {
+    refusing = false;
+    resume();
   }
 
   /** Holds every chunk of bytes for {@code delay} before passing it on; zero passes them at once. */
@@ -182,11 +199,9 @@ public final class TcpProxy implements AutoCloseable {
     if (delay > 0) {
       Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000)); // the delay is the point
     }
-    if (toClient) {
-      synchronized (gate) {
-        while (stalledToClients && !closed) {
-          gate.wait();
-        }
+    synchronized (gate) {
+      while ((toClient ? stalledToClients : stalledToServer) && !closed) {
+        gate.wait();
       }
     }
   }

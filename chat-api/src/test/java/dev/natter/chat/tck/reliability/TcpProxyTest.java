@@ -88,6 +88,23 @@ class TcpProxyTest {
   }
 
   @Test
+  void aPartitionHoldsBothWaysAndRefusesNewConnectionsUntilHealed() throws Exception {
+    try (Socket client = connect()) {
+      roundTrip(client, "warm");
+      int before = echoed.get();
+      proxy.partition();
+      client.getOutputStream().write("held".getBytes(US_ASCII));
+      try (Socket refused = connect()) {
+        assertThat(readEndsOrFails(refused.getInputStream())).as("a new connection is reset").isTrue();
+      }
+      assertThat(echoed.get()).as("the server got nothing").isEqualTo(before);
+
+      proxy.heal();
+      assertThat(new String(client.getInputStream().readNBytes(4), US_ASCII)).isEqualTo("held");
+    }
+  }
+
+  @Test
   void aDelayedConnectionStillPassesEverything() throws IOException {
     proxy.delay(Duration.ofMillis(20));
     try (Socket client = connect()) {
