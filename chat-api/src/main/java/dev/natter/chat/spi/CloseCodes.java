@@ -12,6 +12,8 @@ public final class CloseCodes {
   public static final int ABNORMAL = 1006;
   /** A message over the size limit. */
   public static final int TOO_BIG = 1009;
+  /** The server failed while it set up the session; reconnect. */
+  public static final int SERVER_ERROR = 1011;
   /** Too many bad frames in a row. */
   public static final int BAD_FRAMES = 4000;
   /** No {@code hello} in time, a bad token, or a frame before {@code welcome}. */

@@ -6,6 +6,7 @@ import dev.natter.chat.ChatMessage;
 import dev.natter.chat.ChatServer;
 import dev.natter.chat.ChatServerListener;
 import dev.natter.chat.ChatStatus;
+import dev.natter.chat.DirectConversation;
 import dev.natter.chat.Limits;
 import dev.natter.chat.Presence;
 import dev.natter.chat.RoomInfo;
@@ -341,10 +342,21 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     if (user.id().equals(User.SYSTEM.id())) {
       throw ChatStatus.of(ChatStatus.Code.NAME_TAKEN, "that name is reserved").asException();
     }
-    var directs = store.directConversations(user.id(), MAX_DIRECTS_IN_WELCOME);
+    connection.holdUntilWelcome();
     SessionRegistry.Opened opened =
         sessions.open(user, !authenticator.allowsConcurrentSessions(), hello.resume(), connection);
     connection.attach(opened.session());
+    // Read once the connection is in the session: a direct message stored meanwhile is then in the list,
+    // or delivered live after the welcome (held until it went out), or both; never neither.
+    List<DirectConversation> directs;
+    try {
+      directs = store.directConversations(user.id(), MAX_DIRECTS_IN_WELCOME);
+    } catch (RuntimeException e) {
+      // The session is open already: close the connection so the client reconnects and resumes it.
+      LOG.log(System.Logger.Level.ERROR, "reading the direct conversations of a welcome failed", e);
+      connection.closeAfterReply(CloseCodes.SERVER_ERROR);
+      throw ChatStatus.of(ChatStatus.Code.INTERNAL, "the server could not start the session").asException();
+    }
     if (opened.previous() != null && opened.previous() != connection) {
       opened.previous().close(CloseCodes.SESSION_TAKEN_OVER, "session resumed elsewhere");
     }

@@ -11,6 +11,8 @@ import dev.natter.chat.spi.ServerConnection;
 import dev.natter.chat.spi.ServerConnectionListener;
 import dev.natter.chat.spi.ServerFrame;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +39,9 @@ final class Connection implements ServerConnectionListener {
   private final AtomicInteger queuedFrames = new AtomicInteger();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final Object welcomeLock = new Object();
+  /** Frames for this connection's session that came before its welcome went out; guarded by welcomeLock. */
+  private List<PreparedFrame> heldForWelcome;
 
   // Confined to the lane.
   private Session session;
@@ -116,7 +121,7 @@ final class Connection implements ServerConnectionListener {
       reply = new ServerFrame.ErrorReply(id, ChatStatus.of(ChatStatus.Code.INTERNAL, "server error"));
     }
     if (reply != null) {
-      send(reply);
+      sendReply(reply);
     }
     countBadFrames(reply);
     if (closeAfterReply != 0) {
@@ -180,10 +185,51 @@ final class Connection implements ServerConnectionListener {
   }
 
   /**
-   * Queues a prepared frame without blocking. Past the queue's bound the connection is closed as too
-   * slow (4009) and the frame dropped; nobody else waits.
+   * Holds every frame {@link #deliver delivered} from now until the reply to {@code hello} is sent, so
+   * nothing of the session reaches the client before its {@code welcome}. Called on the lane before the
+   * session is opened, so that what the welcome reads (the direct conversations) can be read after the
+   * connection joined the session without losing what arrives in between.
+   */
+  void holdUntilWelcome() {
+    synchronized (welcomeLock) {
+      heldForWelcome = new ArrayList<>();
+    }
+  }
+
+  /**
+   * Sends a reply: a {@code welcome} first and then the frames held for it; a refused {@code hello}
+   * without them (a client learns nothing of a session it was not welcomed to). Called on the lane.
+   */
+  private void sendReply(ServerFrame reply) {
+    synchronized (welcomeLock) {
+      if (heldForWelcome != null) {
+        List<PreparedFrame> held = heldForWelcome;
+        heldForWelcome = null;
+        enqueueOutbound(engine.prepare(reply));
+        if (reply instanceof ServerFrame.Welcome) {
+          held.forEach(this::enqueueOutbound);
+        }
+        return;
+      }
+    }
+    send(reply);
+  }
+
+  /**
+   * Queues a prepared frame without blocking, or holds it while the welcome is on its way. Past the
+   * queue's bound the connection is closed as too slow (4009) and the frame dropped; nobody else waits.
    */
   void deliver(PreparedFrame frame) {
+    synchronized (welcomeLock) {
+      if (heldForWelcome != null) {
+        heldForWelcome.add(frame);
+        return;
+      }
+    }
+    enqueueOutbound(frame);
+  }
+
+  private void enqueueOutbound(PreparedFrame frame) {
     if (ended || closing.get()) {
       return;
     }
