@@ -413,6 +413,30 @@ describe("reconnecting", () => {
     assert.deepEqual(t.client.followedRooms, []);
   });
 
+  test("a room missing from a resumed welcome's rooms (kicked while away) is not rejoined, and a leave is emitted", async () => {
+    const t = await connected();
+    await joinGeneral(t);
+    const random = t.client.join("random");
+    t.ws.reply("join", "joined", { room: "random", epoch: "e1", seq: 0, members: [], messages: [], more: false });
+    await random;
+    await reconnect(t, { rooms: ["random"] });
+    assert.deepEqual(t.ws.framesOf("join").map((f) => f.room), ["random"]);
+    assert.deepEqual(t.client.followedRooms, ["random"]);
+    const leave = t.events.presence.at(-1);
+    assert.equal(leave.room, "general");
+    assert.equal(leave.event, "leave");
+    assert.equal(leave.reason, "kicked");
+    assert.equal(leave.user.id, "alice");
+  });
+
+  test("a welcome without rooms (an older server) rejoins every followed room", async () => {
+    const t = await connected();
+    await joinGeneral(t);
+    await reconnect(t);
+    assert.deepEqual(t.ws.framesOf("join").map((f) => f.room), ["general"]);
+    assert.equal(t.events.presence.length, 0);
+  });
+
   test("direct rooms from welcome are followed and rejoined with since", async () => {
     const t = await connected({}, { directs: [{ room: "dm:alice:bob", with: { id: "bob", name: "Bob" }, seq: 3, epoch: "d1" }] });
     t.ws.push(message("dm:alice:bob", 4, { to: { id: "alice", name: "Alice" } }));

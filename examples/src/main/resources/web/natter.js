@@ -382,6 +382,7 @@ export class NatterClient {
       this.#connectWaiter = null;
       waiter.resolve(w);
     }
+    if (!first && w.resumed && Array.isArray(w.rooms)) this.#forgetRoomsRemovedWhileAway(w);
     if (!first) this.#rejoinAll();
     // After the joins, on the same connection: the server handles one connection's frames in order.
     for (const entry of this.#outbox) {
@@ -764,6 +765,18 @@ export class NatterClient {
   }
 
   // ---- recovery after a reconnect ----
+
+  /**
+   * A resumed session kept the rooms its welcome lists: one missing was taken away while the client was
+   * away (a kick or a ban). It is not rejoined, and the app hears of it as it would have live.
+   */
+  #forgetRoomsRemovedWhileAway(w) {
+    for (const room of [...this.#rooms.keys()]) {
+      if (room.startsWith("dm:") || w.rooms.includes(room)) continue;
+      this.#rooms.delete(room);
+      this.#emit("presence", { type: "presence", room, event: "leave", user: this.#user, reason: "kicked" });
+    }
+  }
 
   #rejoinAll() {
     const limit = this.#limits.pageMax || undefined;

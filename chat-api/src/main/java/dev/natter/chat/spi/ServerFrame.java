@@ -27,11 +27,16 @@ public sealed interface ServerFrame {
       String session,
       boolean resumed,
       List<DirectConversation> directs,
+      List<String> rooms,
       Limits limits)
       implements ServerFrame {
-    /** Copies the list. */
+    /**
+     * Copies the lists. {@code rooms}: the rooms a resumed session is still in, sorted; empty for a new
+     * session; {@code null} when the server did not say (an older server).
+     */
     public Welcome {
       directs = List.copyOf(directs);
+      rooms = rooms == null ? null : List.copyOf(rooms);
     }
 
     @Override

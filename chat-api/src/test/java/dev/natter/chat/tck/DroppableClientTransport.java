@@ -14,6 +14,7 @@ final class DroppableClientTransport implements ClientTransport {
 
   private final ClientTransport delegate;
   private volatile ClientConnection connection;
+  private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
 
   DroppableClientTransport(ClientTransport delegate) {
     this.delegate = delegate;
@@ -21,10 +22,20 @@ final class DroppableClientTransport implements ClientTransport {
 
   @Override
   public CompletableFuture<ClientConnection> connect(ClientConnectionListener listener) {
-    return delegate.connect(listener).thenApply(opened -> {
+    return gate.thenCompose(open -> delegate.connect(listener)).thenApply(opened -> {
       connection = opened;
       return opened;
     });
+  }
+
+  /** Makes new connections wait until {@link #releaseConnects()}. */
+  void holdConnects() {
+    gate = new CompletableFuture<>();
+  }
+
+  /** Lets the connections held by {@link #holdConnects()} go ahead. */
+  void releaseConnects() {
+    gate.complete(null);
   }
 
   /** Ends the connection without the normal close that would end the session. */

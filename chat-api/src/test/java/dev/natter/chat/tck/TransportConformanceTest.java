@@ -536,6 +536,35 @@ public abstract class TransportConformanceTest {
   }
 
   @Test
+  @DisplayName("a user kicked while away is told on resume and not rejoined to that room")
+  void kickedWhileAway() {
+    startServer(b -> b.presenceGrace(Duration.ofSeconds(30)));
+    connect("alice").join("general").join();
+    DroppableClientTransport bobTransport = droppable();
+    RecordingListener bob = new RecordingListener();
+    ChatClient bobClient = connect(ChatClient.builder(bobTransport).name("bob").listener(bob)
+        .reconnect(ReconnectPolicy.defaults().withInitialDelay(Duration.ofMillis(10))));
+    bobClient.join("general").join();
+    bobClient.join("random").join();
+    bob.takeWelcome(TIMEOUT);
+
+    bobTransport.holdConnects();
+    bobTransport.drop();
+    bob.takeDisconnect(TIMEOUT);
+    assertThat(server.kick("general", "bob")).isTrue();
+    bobTransport.releaseConnects();
+
+    Welcome resumed = bob.takeWelcome(TIMEOUT);
+    assertThat(resumed.resumed()).isTrue();
+    assertThat(resumed.rooms()).containsExactly("random");
+    assertThat(bob.takePresence(TIMEOUT))
+        .isEqualTo(Presence.leave("general", resumed.user(), Presence.Reason.KICKED));
+    bobClient.send("random", "after the rejoins").join();
+    assertThat(server.members("general")).extracting(User::id).containsExactly("alice");
+    assertThat(server.members("random")).extracting(User::id).containsExactly("bob");
+  }
+
+  @Test
   @DisplayName("after the grace period a resume token starts a fresh session")
   void resumeAfterGrace() {
     startServer(b -> b.presenceGrace(Duration.ofMillis(100)));

@@ -14,6 +14,7 @@ import dev.natter.chat.HistoryPage;
 import dev.natter.chat.JoinResult;
 import dev.natter.chat.Limits;
 import dev.natter.chat.PageRequest;
+import dev.natter.chat.Presence;
 import dev.natter.chat.Recovery;
 import dev.natter.chat.ReconnectPolicy;
 import dev.natter.chat.RoomInfo;
@@ -355,7 +356,7 @@ public final class DefaultChatClient implements ChatClient {
 
   private void welcomed(Link target, ServerFrame.Welcome frame) {
     Welcome started = new Welcome(frame.user(), frame.session(), frame.resumed(), frame.directs(),
-        frame.limits());
+        frame.rooms() == null ? List.of() : frame.rooms(), frame.limits());
     welcome = started;
     sessionToken = started.session();
     target.welcomed = true;
@@ -370,9 +371,27 @@ public final class DefaultChatClient implements ChatClient {
       CompletableFuture<Welcome> result = firstConnect;
       afterUnlock.add(() -> callbackExecutor.execute(() -> result.complete(started)));
     } else {
+      if (started.resumed() && frame.rooms() != null) {
+        forgetRoomsRemovedWhileAway(started);
+      }
       catchUp(started);
     }
     directsComplete = started.directs().size() < MAX_DIRECTS;
+  }
+
+  /**
+   * A resumed session kept the rooms its welcome lists: one missing was taken away while the client was
+   * away (a kick or a ban). It is not rejoined, and the app hears of it as it would have live: its user
+   * left with reason {@code kicked}. Under the lock.
+   */
+  private void forgetRoomsRemovedWhileAway(Welcome started) {
+    for (String room : rooms.ordinaryRooms()) {
+      if (!started.rooms().contains(room)) {
+        rooms.unfollow(room);
+        Presence removed = Presence.leave(room, started.user(), Presence.Reason.KICKED);
+        emit(l -> l.onPresence(removed));
+      }
+    }
   }
 
   /**
@@ -618,7 +637,7 @@ public final class DefaultChatClient implements ChatClient {
         }
       } else if (frame instanceof ServerFrame.PresenceEvent event) {
         Welcome current = welcome;
-        if (event.presence().event() == dev.natter.chat.Presence.Event.LEAVE && current != null
+        if (event.presence().event() == Presence.Event.LEAVE && current != null
             && event.presence().user().id().equals(current.user().id())) {
           rooms.unfollow(event.presence().room()); // removed: not rejoined after a reconnect
         }

@@ -4,6 +4,7 @@ import dev.natter.chat.ChatMessage;
 import dev.natter.chat.Cursor;
 import dev.natter.chat.DirectConversation;
 import dev.natter.chat.Recovery;
+import dev.natter.chat.Rooms;
 import dev.natter.chat.spi.ServerFrame;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +61,11 @@ final class FollowedRooms {
       room.epoch = epoch;
       room.lastSeq = seq;
     }
+  }
+
+  /** The rooms followed, direct rooms left out. */
+  List<String> ordinaryRooms() {
+    return rooms.keySet().stream().filter(name -> Rooms.directUsers(name) == null).sorted().toList();
   }
 
   /** The user left the room, or was removed: it is not rejoined any more. */

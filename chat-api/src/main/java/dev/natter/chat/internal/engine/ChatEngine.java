@@ -360,8 +360,11 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     if (opened.previous() != null && opened.previous() != connection) {
       opened.previous().close(CloseCodes.SESSION_TAKEN_OVER, "session resumed elsewhere");
     }
+    // After a resume, the rooms the session kept: a room it was kicked from while away is missing, so
+    // the client does not rejoin it as if nothing had happened.
+    List<String> rooms = opened.session().rooms.stream().sorted().toList();
     return new ServerFrame.Welcome(
-        hello.id(), PROTOCOL_VERSION, user, opened.token(), opened.resumed(), directs, limits);
+        hello.id(), PROTOCOL_VERSION, user, opened.token(), opened.resumed(), directs, rooms, limits);
   }
 
   private User authenticate(Connection connection, ClientFrame.Hello hello) {

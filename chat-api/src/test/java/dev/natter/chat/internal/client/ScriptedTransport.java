@@ -106,7 +106,7 @@ final class ScriptedTransport implements ClientTransport {
 
     ClientFrame.Hello welcome(String session, boolean resumed, Limits limits, List<DirectConversation> directs) {
       ClientFrame.Hello hello = take(ClientFrame.Hello.class);
-      push(new ServerFrame.Welcome(hello.id(), 1, ALICE, session, resumed, directs, limits));
+      push(new ServerFrame.Welcome(hello.id(), 1, ALICE, session, resumed, directs, null, limits));
       return hello;
     }
 

@@ -115,6 +115,25 @@ final class JsonFields {
     return items;
   }
 
+  /** The named field as an array of strings, or {@code null} when absent. */
+  List<String> optionalStrings(String name) {
+    JsonNode value = present(name);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isArray()) {
+      throw new BadField(name + " must be an array");
+    }
+    List<String> items = new ArrayList<>(value.size());
+    for (JsonNode item : value) {
+      if (!item.isTextual()) {
+        throw new BadField(name + " must hold strings");
+      }
+      items.add(item.textValue());
+    }
+    return items;
+  }
+
   private JsonNode present(String name) {
     JsonNode value = object.get(name);
     return value == null || value.isNull() ? null : value;

@@ -54,6 +54,13 @@ final class ServerFrames {
         out.writeEndObject();
       }
       out.writeEndArray();
+      if (welcome.rooms() != null) {
+        out.writeArrayFieldStart("rooms");
+        for (String room : welcome.rooms()) {
+          out.writeString(room);
+        }
+        out.writeEndArray();
+      }
       limits(out, welcome.limits());
     } else if (frame instanceof ServerFrame.Joined joined) {
       start(out, "joined", joined.id());
@@ -208,6 +215,7 @@ final class ServerFrames {
             f.requiredString("session"),
             f.requiredBoolean("resumed"),
             directs,
+            f.optionalStrings("rooms"),
             limits(f.requiredObject("limits")));
       case "joined":
         return new ServerFrame.Joined(

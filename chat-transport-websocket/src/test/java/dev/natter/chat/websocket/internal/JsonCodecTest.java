@@ -78,8 +78,9 @@ class JsonCodecTest {
   void welcomeReportsEveryLimitAndANullRateLimit() {
     Limits limits = Limits.defaults().toBuilder().rateLimit(null).build();
     String json = codec.encode(new ServerFrame.Welcome("1", 1, ALICE, "tok", false,
-        List.of(new DirectConversation("dm:alice:bob", BOB, 3, "e1")), limits));
+        List.of(new DirectConversation("dm:alice:bob", BOB, 3, "e1")), List.of("general"), limits));
     assertThat(json)
+        .contains("\"rooms\":[\"general\"]")
         .contains("\"directs\":[{\"room\":\"dm:alice:bob\",\"with\":{\"id\":\"bob\",\"name\":\"bob\"},"
             + "\"seq\":3,\"epoch\":\"e1\"}]")
         .contains("\"limits\":{\"maxFrameBytes\":65536,\"maxTextChars\":4000,\"rateLimit\":null,"
@@ -111,7 +112,9 @@ class JsonCodecTest {
   void everyServerFrameSurvivesARoundTrip() {
     List<ServerFrame> frames = List.of(
         new ServerFrame.Welcome("1", 1, ALICE, "tok", true,
-            List.of(new DirectConversation("dm:alice:bob", BOB, 3, "e1")), Limits.defaults()),
+            List.of(new DirectConversation("dm:alice:bob", BOB, 3, "e1")), List.of("general", "random"),
+            Limits.defaults()),
+        new ServerFrame.Welcome("1", 1, ALICE, "tok", false, List.of(), null, Limits.defaults()),
         new ServerFrame.Joined("2", "general", "k3x", 58, List.of(ALICE, BOB), List.of(IN_ROOM), true, false),
         new ServerFrame.Ok("3"),
         new ServerFrame.SendOk("6", "general", 58, "01JDXYZ", TS),
