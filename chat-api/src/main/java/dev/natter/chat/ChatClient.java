@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * A chat client: one session on a server, kept across lost connections.
@@ -117,7 +118,7 @@ public interface ChatClient extends AutoCloseable {
   final class Builder {
     private final ClientTransport transport;
     private String name;
-    private String token;
+    private Supplier<String> tokens;
     private String resume;
     private ChatListener listener = new ChatListener() {};
     private Executor callbackExecutor;
@@ -138,9 +139,25 @@ public interface ChatClient extends AutoCloseable {
       return this;
     }
 
-    /** A token for the server's authenticator. A secret: it is never logged. */
+    /**
+     * A token for the server's authenticator, sent on every connection. A secret: it is never logged.
+     * A token that expires (a JWT) would be refused on a reconnect after it did: use
+     * {@link #tokens(Supplier)} then.
+     */
     public Builder token(String token) {
-      this.token = Objects.requireNonNull(token, "token");
+      Objects.requireNonNull(token, "token");
+      this.tokens = () -> token;
+      return this;
+    }
+
+    /**
+     * Where to get a token for each connection: called before the first connect and before every
+     * reconnect, on the thread that connects, so it may fetch a fresh one (a login call, a refresh
+     * token). An exception or {@code null} fails that attempt as a connection failure: {@link #connect()}
+     * fails, a reconnect is retried with backoff. A secret: never logged.
+     */
+    public Builder tokens(Supplier<String> tokens) {
+      this.tokens = Objects.requireNonNull(tokens, "tokens");
       return this;
     }
 
@@ -208,7 +225,7 @@ public interface ChatClient extends AutoCloseable {
      * neither: right when the transport identifies the user, refused by an anonymous server.
      */
     public ChatClient build() {
-      return new DefaultChatClient(transport, name, token, resume, listener, callbackExecutor,
+      return new DefaultChatClient(transport, name, tokens, resume, listener, callbackExecutor,
           requestTimeout, heartbeat, reconnect);
     }
   }

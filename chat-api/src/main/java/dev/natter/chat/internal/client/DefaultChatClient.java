@@ -44,6 +44,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The {@link ChatClient}: one session across as many connections as it takes.
@@ -66,7 +67,8 @@ public final class DefaultChatClient implements ChatClient {
 
   private final ClientTransport transport;
   private final String name;
-  private final String token;
+  /** Where each attempt's token comes from; {@code null} for none. */
+  private final Supplier<String> tokens;
   private final ChatListener listener;
   private final Executor callbackExecutor;
   private final Duration requestTimeout;
@@ -97,14 +99,14 @@ public final class DefaultChatClient implements ChatClient {
   public DefaultChatClient(
       ClientTransport transport,
       String name,
-      String token,
+      Supplier<String> tokens,
       String resume,
       ChatListener listener,
       Executor callbackExecutor,
       Duration requestTimeout,
       Duration heartbeat,
       ReconnectPolicy policy) {
-    this(transport, name, token, resume, listener, callbackExecutor, requestTimeout, heartbeat, policy,
+    this(transport, name, tokens, resume, listener, callbackExecutor, requestTimeout, heartbeat, policy,
         ClientScheduler.system(), () -> ThreadLocalRandom.current().nextDouble());
   }
 
@@ -112,7 +114,7 @@ public final class DefaultChatClient implements ChatClient {
   DefaultChatClient(
       ClientTransport transport,
       String name,
-      String token,
+      Supplier<String> tokens,
       String resume,
       ChatListener listener,
       Executor callbackExecutor,
@@ -123,7 +125,7 @@ public final class DefaultChatClient implements ChatClient {
       DoubleSupplier random) {
     this.transport = Objects.requireNonNull(transport, "transport");
     this.name = name;
-    this.token = token;
+    this.tokens = tokens;
     this.sessionToken = resume;
     this.listener = Objects.requireNonNull(listener, "listener");
     this.callbackExecutor = callbackExecutor != null ? callbackExecutor : ForkJoinPool.commonPool();
@@ -323,10 +325,16 @@ public final class DefaultChatClient implements ChatClient {
 
   // ---- connections ----
 
-  /** Opens a link's connection. Outside the lock: a transport may connect on the calling thread. */
+  /**
+   * Opens a link's connection, with a fresh token. Outside the lock: a transport may connect on the
+   * calling thread, and the token supplier may take its time.
+   */
   private void open(Link target) {
     CompletableFuture<ClientConnection> opening;
     try {
+      if (tokens != null) {
+        target.token = Objects.requireNonNull(tokens.get(), "the token supplier returned null");
+      }
       opening = transport.connect(target);
     } catch (RuntimeException e) {
       opening = CompletableFuture.failedFuture(e);
@@ -343,7 +351,7 @@ public final class DefaultChatClient implements ChatClient {
             unavailable("could not connect: " + rootMessage(error), error));
       } else if (current) {
         target.connection = connection;
-        send(id -> new ClientFrame.Hello(id, 1, name, token, sessionToken), deadline(),
+        send(id -> new ClientFrame.Hello(id, 1, name, target.token, sessionToken), deadline(),
             new HelloWaiter(target));
       }
     }
@@ -755,6 +763,8 @@ public final class DefaultChatClient implements ChatClient {
     ClientConnection connection;
     /** Whether its session started; guarded by the lock. */
     boolean welcomed;
+    /** The token its hello carries, taken before it opened. */
+    volatile String token;
     /** When its last frame came, or its session started; guarded by the lock. */
     long lastHeardNanos;
     /** Whether a heartbeat ping waits for its pong; guarded by the lock. */
