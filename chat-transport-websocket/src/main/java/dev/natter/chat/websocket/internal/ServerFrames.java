@@ -173,6 +173,7 @@ final class ServerFrames {
     out.writeNumberField("pageMax", limits.pageMax());
     out.writeNumberField("outboundQueueFrames", limits.outboundQueueFrames());
     out.writeNumberField("outboundQueueBytes", limits.outboundQueueBytes());
+    out.writeNumberField("maxConnections", limits.maxConnections());
     out.writeEndObject();
   }
 
@@ -310,6 +311,8 @@ final class ServerFrames {
 
   private static Limits limits(JsonFields f) {
     JsonFields rate = f.object("rateLimit");
+    // A server from before the connection limit does not report it: the default then stands.
+    Integer maxConnections = f.smallInteger("maxConnections");
     return new Limits(
         (int) f.requiredInteger("maxFrameBytes"),
         (int) f.requiredInteger("maxTextChars"),
@@ -321,6 +324,7 @@ final class ServerFrames {
         Duration.ofMillis(f.requiredInteger("presenceGraceMs")),
         (int) f.requiredInteger("pageMax"),
         (int) f.requiredInteger("outboundQueueFrames"),
-        f.requiredInteger("outboundQueueBytes"));
+        f.requiredInteger("outboundQueueBytes"),
+        maxConnections != null ? maxConnections : Limits.defaults().maxConnections());
   }
 }
