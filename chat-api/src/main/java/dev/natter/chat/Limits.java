@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param pageMax the most messages one page of history (or a join) returns
  * @param outboundQueueFrames the most frames queued to one connection before it is closed as too slow
  * @param outboundQueueBytes the most bytes queued to one connection before it is closed as too slow
+ * @param maxConnections the most connections open at once, over all clients; one more is closed at once
+ *     with 1013 (try again later), before its {@code hello}
  */
 public record Limits(
     int maxFrameBytes,
@@ -32,8 +34,10 @@ public record Limits(
     Duration presenceGrace,
     int pageMax,
     int outboundQueueFrames,
-    long outboundQueueBytes) {
+    long outboundQueueBytes,
+    int maxConnections) {
 
+  private static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   private static final Limits DEFAULTS =
       new Limits(
           65_536,
@@ -43,7 +47,8 @@ public record Limits(
           Duration.ofSeconds(5),
           100,
           1_000,
-          4L * 1024 * 1024);
+          4L * 1024 * 1024,
+          DEFAULT_MAX_CONNECTIONS);
 
   /** Validates the components: every size positive, every duration positive or zero for the grace. */
   public Limits {
@@ -52,6 +57,7 @@ public record Limits(
     positive("pageMax", pageMax);
     positive("outboundQueueFrames", outboundQueueFrames);
     positive("outboundQueueBytes", outboundQueueBytes);
+    positive("maxConnections", maxConnections);
     Objects.requireNonNull(helloTimeout, "helloTimeout");
     Objects.requireNonNull(presenceGrace, "presenceGrace");
     if (helloTimeout.isNegative() || helloTimeout.isZero()) {
@@ -60,6 +66,25 @@ public record Limits(
     if (presenceGrace.isNegative()) {
       throw new IllegalArgumentException("presenceGrace must not be negative: " + presenceGrace);
     }
+  }
+
+  /**
+   * Limits with the default {@code maxConnections} (10,000), for code written before that limit
+   * existed and for a {@code welcome} from a server that does not report it.
+   *
+   * @param maxFrameBytes see {@link #maxFrameBytes()}
+   * @param maxTextChars see {@link #maxTextChars()}
+   * @param rateLimit see {@link #rateLimit()}
+   * @param helloTimeout see {@link #helloTimeout()}
+   * @param presenceGrace see {@link #presenceGrace()}
+   * @param pageMax see {@link #pageMax()}
+   * @param outboundQueueFrames see {@link #outboundQueueFrames()}
+   * @param outboundQueueBytes see {@link #outboundQueueBytes()}
+   */
+  public Limits(int maxFrameBytes, int maxTextChars, RateLimit rateLimit, Duration helloTimeout,
+      Duration presenceGrace, int pageMax, int outboundQueueFrames, long outboundQueueBytes) {
+    this(maxFrameBytes, maxTextChars, rateLimit, helloTimeout, presenceGrace, pageMax, outboundQueueFrames,
+        outboundQueueBytes, DEFAULT_MAX_CONNECTIONS);
   }
 
   /** The protocol's defaults: 64 KiB frames, 4000 code points, 20 sends per 10 s, and so on. */
@@ -110,6 +135,7 @@ public record Limits(
     private int pageMax;
     private int outboundQueueFrames;
     private long outboundQueueBytes;
+    private int maxConnections;
 
     private Builder(Limits from) {
       maxFrameBytes = from.maxFrameBytes;
@@ -120,6 +146,7 @@ public record Limits(
       pageMax = from.pageMax;
       outboundQueueFrames = from.outboundQueueFrames;
       outboundQueueBytes = from.outboundQueueBytes;
+      maxConnections = from.maxConnections;
     }
 
     /** The largest inbound message in UTF-8 bytes. */
@@ -171,6 +198,16 @@ public record Limits(
     }
 
     /**
+     * The most connections open at once, over all clients (a connection counts from its WebSocket
+     * open to its close, whether or not it said {@code hello}). Past it a new connection is closed
+     * with 1013 (try again later). Default 10,000.
+     */
+    public Builder maxConnections(int value) {
+      maxConnections = value;
+      return this;
+    }
+
+    /**
      * Returns the limits.
      *
      * @throws IllegalArgumentException when a setting is out of range
@@ -184,7 +221,8 @@ public record Limits(
           presenceGrace,
           pageMax,
           outboundQueueFrames,
-          outboundQueueBytes);
+          outboundQueueBytes,
+          maxConnections);
     }
   }
 }

@@ -135,6 +135,11 @@ class ValuesTest {
     assertThat(defaults.pageMax()).isEqualTo(100);
     assertThat(defaults.outboundQueueFrames()).isEqualTo(1_000);
     assertThat(defaults.outboundQueueBytes()).isEqualTo(4L * 1024 * 1024);
+    assertThat(defaults.maxConnections()).isEqualTo(10_000);
+    assertThat(defaults.toBuilder().maxConnections(3).build().maxConnections()).isEqualTo(3);
+    assertThatThrownBy(() -> defaults.toBuilder().maxConnections(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxConnections");
     assertThat(defaults.toBuilder().rateLimit(null).build().rateLimit()).isNull();
     assertThatThrownBy(() -> defaults.toBuilder().maxTextChars(0).build())
         .hasMessageContaining("maxTextChars");

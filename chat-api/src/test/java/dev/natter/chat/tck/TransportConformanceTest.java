@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -435,6 +436,24 @@ public abstract class TransportConformanceTest {
   }
 
   @Test
+  @DisplayName("past maxConnections a new connection is closed with 1013, and a closed one frees its slot")
+  void connectionLimit() {
+    ChatServer chat = startServer(b -> b.limits(Limits.defaults().toBuilder().maxConnections(2).build()));
+    RawConnection first = track(RawConnection.open(client()));
+    first.hello("first");
+    // Not yet said hello, but it holds a slot all the same.
+    RawConnection silent = track(RawConnection.open(client()));
+    try (RawConnection third = RawConnection.open(client())) {
+      assertThat(third.awaitClose()).isEqualTo(CloseCodes.TRY_AGAIN_LATER);
+    }
+    first.close();
+    awaitOffline(chat, "first");
+    RawConnection fourth = track(RawConnection.open(client()));
+    assertThat(fourth.hello("fourth").user().id()).isEqualTo("fourth");
+    assertThat(silent.hello("silent").user().id()).as("the connection that held a slot is served").isEqualTo("silent");
+  }
+
+  @Test
   @DisplayName("a client that stops reading is closed with 4009 while the others keep receiving")
   void slowConsumerIsClosed() throws InterruptedException {
     ChatServer chat = startServer(b -> b.limits(Limits.defaults().toBuilder()
@@ -645,6 +664,17 @@ public abstract class TransportConformanceTest {
     Welcome welcome = client.connect().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
     assertThat(welcome).isNotNull();
     return client;
+  }
+
+  /**
+   * Waits until the server no longer counts {@code userId} online: its connection's end has been handled.
+   */
+  protected static void awaitOffline(ChatServer chat, String userId) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (chat.onlineUsers().stream().anyMatch(u -> u.id().equals(userId))) {
+      assertThat(System.nanoTime() - deadline).as("%s still online after %s", userId, TIMEOUT).isNegative();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // paces the polling
+    }
   }
 
   /** Closes {@code resource} after the test. */

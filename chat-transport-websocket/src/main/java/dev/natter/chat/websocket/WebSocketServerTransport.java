@@ -30,7 +30,8 @@ import java.util.Objects;
  * limits, so it is set in one place. Browsers may connect from the server's own origin and from
  * {@link Builder#allowedOrigins}; a handshake from any other origin is refused with HTTP 403. Idle
  * connections are pinged; one that answers nothing for {@link Builder#deadPeerTimeout} is dropped, and its
- * user leaves after the presence grace period.
+ * user leaves after the presence grace period. A connection that does not finish its HTTP request (the
+ * WebSocket upgrade) within {@link Builder#handshakeTimeout} is closed.
  *
  * <p>Thread-safe. Started and closed by the {@link dev.natter.chat.ChatServer} it is given to.
  */
@@ -40,7 +41,7 @@ public final class WebSocketServerTransport implements ServerTransport {
   private WebSocketServerTransport(Builder builder) {
     this.server = new WebSocketServer(builder.host, builder.port, builder.path, builder.allowedOrigins,
         builder.staticDirectory, builder.staticResources, builder.routes, builder.pingInterval,
-        builder.deadPeerTimeout);
+        builder.deadPeerTimeout, builder.handshakeTimeout);
   }
 
   /** A transport on {@code port} of 127.0.0.1; port 0 picks any free port ({@link #port()} tells). */
@@ -101,6 +102,7 @@ public final class WebSocketServerTransport implements ServerTransport {
     private String staticResources;
     private Duration pingInterval = Duration.ofSeconds(20);
     private Duration deadPeerTimeout = Duration.ofSeconds(60);
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
     private final List<RouteSpec> routes = new ArrayList<>();
 
     private Builder(String host, int port) {
@@ -184,6 +186,20 @@ public final class WebSocketServerTransport implements ServerTransport {
     /** How long a silent connection that does not answer pings lives. Default 60 s. */
     public Builder deadPeerTimeout(Duration timeout) {
       this.deadPeerTimeout = positive(timeout, "deadPeerTimeout");
+      return this;
+    }
+
+    /**
+     * How long a new connection may take to send its whole HTTP request, the WebSocket upgrade or a
+     * plain request (and how long a kept-alive HTTP connection may wait between requests); past it the
+     * server closes the connection without an answer, so a client trickling its handshake cannot hold a
+     * socket forever. The clock stops when the server answers; after the upgrade the server's
+     * {@code hello} timeout and {@link #deadPeerTimeout} apply instead. Default 10 s.
+     *
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = positive(timeout, "handshakeTimeout");
       return this;
     }
 

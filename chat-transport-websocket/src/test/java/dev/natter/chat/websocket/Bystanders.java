@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A WebSocket server with two well-behaved clients, alice and bob, both in room {@code general}, who must
@@ -94,6 +96,19 @@ final class Bystanders implements AutoCloseable {
     JsonNode ok = okAndOwnCopy(alice);
     assertThat(ok.get("id").asText()).isEqualTo("s" + round);
     assertThat(ok.get("seq").asLong()).isEqualTo(seq);
+  }
+
+  /**
+   * Waits until the server counts {@code userId} offline: it has handled the end of that user's last
+   * connection (whatever its close code; a grace period may still keep the user in their rooms).
+   */
+  void awaitOffline(String userId) {
+    long deadline = System.nanoTime() + JdkSocket.TIMEOUT.toNanos();
+    while (server.onlineUsers().stream().anyMatch(user -> user.id().equals(userId))) {
+      assertThat(System.nanoTime() - deadline).as("%s still online after %s", userId, JdkSocket.TIMEOUT)
+          .isNegative();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // paces the polling
+    }
   }
 
   /** The seq the room's next stored message must get; counts it as stored. */

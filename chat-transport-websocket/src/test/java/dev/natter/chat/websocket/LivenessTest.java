@@ -56,9 +56,14 @@ class LivenessTest {
       assertThat(bystander.next("presence")).isEqualTo(JdkSocket.parse("{\"type\":\"presence\",\"room\":\"general\","
           + "\"event\":\"leave\",\"user\":" + zombieUser + ",\"reason\":\"disconnect\"}"));
     }
+    // The server did hang up on the zombie, and counts it gone.
+    zombie.awaitEnd();
+    chat.awaitOffline("zombie");
     chat.bob.send("{\"type\":\"members\",\"id\":\"m\",\"room\":\"general\"}");
     assertThat(chat.bob.next("members").get("members")).containsExactlyInAnyOrder(
         Bystanders.ALICE, JdkSocket.parse("{\"id\":\"bob\",\"name\":\"bob\"}"));
+    // The leave came exactly once: with the connection's end handled every way it can be (heartbeat,
+    // close, grace period), the next frame at alice and at bob is alice's next message, not a leave.
     chat.assertStillChatting();
     zombie.close();
   }

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -106,27 +107,46 @@ final class RawSocket implements AutoCloseable {
   }
 
   private static byte[] encode(boolean fin, int opcode, byte[] payload) {
+    return frame((fin ? 0x80 : 0) | opcode, true, payload.length, payload);
+  }
+
+  /**
+   * A client frame built by hand, to break the rules on purpose: {@code first} is the whole first byte
+   * (FIN, RSV1-3, opcode), {@code announced} the payload length written in the header (in the shortest
+   * form that holds it; a negative one is written as 64 bits, top bit set) whatever {@code payload}'s
+   * real length, which is masked when {@code masked}.
+   */
+  static byte[] frame(int first, boolean masked, long announced, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-    frame.write((fin ? 0x80 : 0) | opcode);
-    if (payload.length <= 125) {
-      frame.write(0x80 | payload.length);
-    } else if (payload.length <= 0xFFFF) {
-      frame.write(0x80 | 126);
-      frame.write(payload.length >>> 8);
-      frame.write(payload.length & 0xFF);
+    frame.write(first);
+    int maskBit = masked ? 0x80 : 0;
+    if (announced >= 0 && announced <= 125) {
+      frame.write(maskBit | (int) announced);
+    } else if (announced >= 0 && announced <= 0xFFFF) {
+      frame.write(maskBit | 126);
+      frame.write((int) (announced >>> 8));
+      frame.write((int) (announced & 0xFF));
     } else {
-      frame.write(0x80 | 127);
+      frame.write(maskBit | 127);
       for (int shift = 56; shift >= 0; shift -= 8) {
-        frame.write((int) (((long) payload.length >>> shift) & 0xFF));
+        frame.write((int) ((announced >>> shift) & 0xFF));
       }
     }
     byte[] mask = new byte[4];
-    RANDOM.nextBytes(mask);
-    frame.write(mask, 0, 4);
+    if (masked) {
+      RANDOM.nextBytes(mask);
+      frame.write(mask, 0, 4);
+    }
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i % 4]);
     }
     return frame.toByteArray();
+  }
+
+  /** Sends bytes as they are, in one write: frames made by {@link #frame}, or any garbage. */
+  RawSocket sendBytes(byte[] bytes) {
+    write(bytes);
+    return this;
   }
 
   private void write(byte[] bytes) {
@@ -199,6 +219,28 @@ final class RawSocket implements AutoCloseable {
           .isEqualTo(CLOSE);
       return frame.closeCode();
     }
+  }
+
+  /**
+   * Waits until the server has closed the TCP connection (end of stream, or a reset), skipping any
+   * frames still on the way; fails after {@link JdkSocket#TIMEOUT}.
+   */
+  void awaitEnd() {
+    byte[] sink = new byte[8192];
+    try {
+      while (in.read(sink) >= 0) {
+        // Frames sent before the end (a close, pings) are not the point here.
+      }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("the server did not close the connection within " + JdkSocket.TIMEOUT, e);
+    } catch (IOException e) {
+      // A reset: the server closed while bytes of ours were still unread. Closed all the same.
+    }
+  }
+
+  /** Sends a close frame with {@code code} (1000 ends the session at once) and no reason. */
+  RawSocket sendClose(int code) {
+    return sendFrame(true, CLOSE, new byte[] {(byte) (code >>> 8), (byte) code});
   }
 
   /** Answers a ping with a masked pong carrying the same payload. */

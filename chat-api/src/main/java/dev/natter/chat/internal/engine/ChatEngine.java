@@ -72,6 +72,8 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
   private final Rights rights;
   private final IdempotencyCache idempotency;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  // The size of `connections`, counted apart so that admitting one more under the cap is atomic.
+  private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final AtomicBoolean released = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -259,6 +261,11 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       connection.close(CloseCodes.GOING_AWAY, "server shutting down");
       return connection;
     }
+    if (openConnections.incrementAndGet() > limits.maxConnections()) {
+      openConnections.decrementAndGet();
+      connection.close(CloseCodes.TRY_AGAIN_LATER, "too many connections");
+      return connection;
+    }
     connections.add(connection);
     connection.helloTimer = schedule(connection::helloDeadlinePassed, limits.helloTimeout());
     return connection;
@@ -266,7 +273,9 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
 
   /** The transport reported the end of a connection. Runs on the connection's lane. */
   void connectionClosed(Connection connection, Session session, int code) {
-    connections.remove(connection);
+    if (connections.remove(connection)) { // refused ones were never counted
+      openConnections.decrementAndGet();
+    }
     if (state.get() != State.RUNNING) {
       if (state.get() == State.SHUTTING_DOWN) {
         releaseWhenIdle();

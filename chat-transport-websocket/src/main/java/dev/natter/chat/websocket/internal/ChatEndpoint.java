@@ -24,8 +24,9 @@ import org.glassfish.tyrus.core.TyrusSession;
 
 /**
  * The one server endpoint: turns Tyrus's callbacks into the SPI's. Text messages are decoded (never
- * throwing) and handed to the engine; binary messages close with 1003; Tyrus itself closes with 1009
- * past the frame limit. Public only because Tyrus calls it reflectively.
+ * throwing) and handed to the engine; binary messages close with 1003. Messages past the frame limit
+ * (1009) and broken frame headers (1002) never get here: {@link MessageSizeFilter} closes those
+ * connections first. Public only because Tyrus calls it reflectively.
  */
 @SuppressWarnings("exports") // internal: Tyrus types are fine here, never in the public API
 public final class ChatEndpoint extends Endpoint {

@@ -1,6 +1,7 @@
 package dev.natter.chat.websocket.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.Grizzly;
@@ -17,7 +18,8 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.memory.Buffers;
 
 /**
- * Enforces the message size limit on the bytes of an upgraded connection, before Tyrus buffers them.
+ * Enforces the message size limit and the frame header rules on the bytes of an upgraded connection,
+ * before Tyrus buffers them (see {@link MessageSizeScanner}: a broken header closes with 1002).
  *
  * <p>Why not Tyrus's own limits: Tyrus buffers a whole frame before it looks at its size, in a buffer
  * capped by {@code incomingBufferSize}; a frame bigger than that buffer, or a burst of legal frames
@@ -29,9 +31,6 @@ import org.glassfish.grizzly.memory.Buffers;
 final class MessageSizeFilter extends BaseFilter {
   private static final Attribute<MessageSizeScanner> SCANNER =
       Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(MessageSizeFilter.class.getName() + ".scanner");
-
-  // A close frame from the server (unmasked): FIN + close, 2 bytes of payload, code 1009.
-  private static final byte[] CLOSE_1009 = {(byte) 0x88, 0x02, 0x03, (byte) 0xF1};
 
   private final int limit;
 
@@ -70,14 +69,26 @@ final class MessageSizeFilter extends BaseFilter {
     if (scanner.scan(bytes)) {
       return ctx.getInvokeAction();
     }
-    closeWith1009(connection);
+    closeWith(connection, scanner.closeCode(), scanner.closeReason());
     return ctx.getStopAction();
+  }
+
+  /** A close frame as a server sends it (unmasked); {@code reason} is short ASCII. */
+  static byte[] closeFrame(int code, String reason) {
+    byte[] text = reason.getBytes(StandardCharsets.US_ASCII);
+    byte[] frame = new byte[4 + text.length];
+    frame[0] = (byte) 0x88; // FIN + close
+    frame[1] = (byte) (2 + text.length);
+    frame[2] = (byte) (code >>> 8);
+    frame[3] = (byte) code;
+    System.arraycopy(text, 0, frame, 4, text.length);
+    return frame;
   }
 
   // Grizzly's write signature takes a raw WriteResult handler.
   @SuppressWarnings({"rawtypes", "unchecked"})
-  private static void closeWith1009(Connection<?> connection) {
-    Buffer close = Buffers.wrap(connection.getMemoryManager(), CLOSE_1009.clone());
+  private static void closeWith(Connection<?> connection, int code, String reason) {
+    Buffer close = Buffers.wrap(connection.getMemoryManager(), closeFrame(code, reason));
     connection.write(close, new org.glassfish.grizzly.EmptyCompletionHandler() {
       @Override
       public void completed(Object result) {

@@ -53,13 +53,22 @@ final class OriginFilter extends BaseFilter {
         || gate.allows(request.getHeader("Origin"))) {
       return ctx.getInvokeAction();
     }
+    refuse(ctx, request, 403, "Forbidden");
+    return ctx.getStopAction();
+  }
+
+  /**
+   * Answers {@code request} with a complete, empty response of {@code status} ({@code Content-Length: 0},
+   * {@code Connection: close}) and closes the connection once it is written, so that the client never
+   * waits for a body. {@code request}'s response may carry headers set before.
+   */
+  static void refuse(FilterChainContext ctx, HttpRequestPacket request, int status, String reasonPhrase) {
     HttpResponsePacket response = request.getResponse();
-    response.setStatus(403);
-    response.setReasonPhrase("Forbidden");
+    response.setStatus(status);
+    response.setReasonPhrase(reasonPhrase);
     response.setContentLength(0);
     response.getHeaders().setValue(Header.Connection).setString("close");
     writeThenClose(ctx, HttpContent.builder(response).content(Buffers.EMPTY_BUFFER).last(true).build());
-    return ctx.getStopAction();
   }
 
   // Grizzly's write signature takes a raw WriteResult handler.

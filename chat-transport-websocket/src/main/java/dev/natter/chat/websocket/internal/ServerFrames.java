@@ -180,6 +180,7 @@ final class ServerFrames {
     out.writeNumberField("pageMax", limits.pageMax());
     out.writeNumberField("outboundQueueFrames", limits.outboundQueueFrames());
     out.writeNumberField("outboundQueueBytes", limits.outboundQueueBytes());
+    out.writeNumberField("maxConnections", limits.maxConnections());
     out.writeEndObject();
   }
 
@@ -318,6 +319,8 @@ final class ServerFrames {
 
   private static Limits limits(JsonFields f) {
     JsonFields rate = f.object("rateLimit");
+    // A server from before the connection limit does not report it: the default then stands.
+    Integer maxConnections = f.smallInteger("maxConnections");
     return new Limits(
         (int) f.requiredInteger("maxFrameBytes"),
         (int) f.requiredInteger("maxTextChars"),
@@ -329,6 +332,7 @@ final class ServerFrames {
         Duration.ofMillis(f.requiredInteger("presenceGraceMs")),
         (int) f.requiredInteger("pageMax"),
         (int) f.requiredInteger("outboundQueueFrames"),
-        f.requiredInteger("outboundQueueBytes"));
+        f.requiredInteger("outboundQueueBytes"),
+        maxConnections != null ? maxConnections : Limits.defaults().maxConnections());
   }
 }

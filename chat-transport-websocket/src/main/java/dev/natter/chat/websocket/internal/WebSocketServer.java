@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -23,8 +24,8 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 
 /**
  * The Grizzly HTTP server with Tyrus plugged in, bound to the configured host (Tyrus's own container
- * would bind 0.0.0.0), with the optional static files on the same port and a heartbeat for idle
- * connections.
+ * would bind 0.0.0.0), with the optional static files on the same port, a heartbeat for idle
+ * connections and a deadline for handshakes.
  */
 public final class WebSocketServer {
   /** The most bytes one read from a socket hands on; bounds what Tyrus must buffer beyond a frame. */
@@ -45,6 +46,7 @@ public final class WebSocketServer {
   private final ClassLoader resourceLoader;
   private final Duration pingInterval;
   private final Duration deadPeerTimeout;
+  private final Duration handshakeTimeout;
 
   private volatile HttpServer http;
   private volatile NetworkListener listener;
@@ -54,10 +56,11 @@ public final class WebSocketServer {
   private volatile OriginPolicy origins;
   private volatile boolean accepting;
   private ScheduledExecutorService heartbeat;
+  private ScheduledThreadPoolExecutor handshakeTimers;
 
   public WebSocketServer(String host, int port, String path, List<String> allowedOrigins,
       Path staticDirectory, String staticResources, List<RouteSpec> routes, Duration pingInterval,
-      Duration deadPeerTimeout) {
+      Duration deadPeerTimeout, Duration handshakeTimeout) {
     this.routes = List.copyOf(routes);
     this.host = host;
     this.configuredPort = port;
@@ -69,6 +72,7 @@ public final class WebSocketServer {
     this.resourceLoader = context != null ? context : WebSocketServer.class.getClassLoader();
     this.pingInterval = pingInterval;
     this.deadPeerTimeout = deadPeerTimeout;
+    this.handshakeTimeout = handshakeTimeout;
   }
 
   public synchronized void start(ServerTransportListener engine) throws IOException {
@@ -95,9 +99,14 @@ public final class WebSocketServer {
     network.getTransport().setReadBufferSize(READ_BUFFER_BYTES);
     // WebSocket connections live long; the heartbeat, not an HTTP keep-alive timer, ends dead ones.
     network.getKeepAlive().setIdleTimeoutInSeconds(-1);
+    // One timer per connection until it is upgraded; cancelled ones are dropped from the queue at once.
+    handshakeTimers = new ScheduledThreadPoolExecutor(1, new DaemonThreads("natter-ws-handshake"));
+    handshakeTimers.setRemoveOnCancelPolicy(true);
+    network.registerAddOn(HandshakeTimeoutFilter.addOn(handshakeTimeout, handshakeTimers));
     // Added before Tyrus's, so they sit before it in the chain (each goes before the HTTP handlers).
     network.registerAddOn(MessageSizeFilter.addOn(maxFrameBytes));
     network.registerAddOn(OriginFilter.addOn(this::admits));
+    network.registerAddOn(UpgradeHeadersFilter.addOn());
     network.registerAddOn(CredentialFilter.addOn(vault));
     network.registerAddOn(new WebSocketAddOn(container, ""));
     server.addListener(network);
@@ -115,6 +124,7 @@ public final class WebSocketServer {
       server.start();
     } catch (IOException e) {
       server.shutdownNow();
+      handshakeTimers.shutdownNow();
       container.stop();
       throw new IOException("could not listen on " + host + ":" + configuredPort + ": " + e.getMessage(), e);
     }
@@ -150,6 +160,9 @@ public final class WebSocketServer {
     accepting = false;
     if (heartbeat != null) {
       heartbeat.shutdownNow();
+    }
+    if (handshakeTimers != null) {
+      handshakeTimers.shutdownNow();
     }
     if (http != null) {
       http.shutdownNow();

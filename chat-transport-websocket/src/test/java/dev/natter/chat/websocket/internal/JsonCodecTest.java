@@ -85,7 +85,7 @@ class JsonCodecTest {
             + "\"seq\":3,\"epoch\":\"e1\"}]")
         .contains("\"limits\":{\"maxFrameBytes\":65536,\"maxTextChars\":4000,\"rateLimit\":null,"
             + "\"helloTimeoutMs\":10000,\"presenceGraceMs\":5000,\"pageMax\":100,"
-            + "\"outboundQueueFrames\":1000,\"outboundQueueBytes\":4194304}");
+            + "\"outboundQueueFrames\":1000,\"outboundQueueBytes\":4194304,\"maxConnections\":10000}");
   }
 
   @Test
