@@ -87,8 +87,22 @@ public interface ChatClient extends AutoCloseable {
    */
   CompletableFuture<SendReceipt> send(String room, String text);
 
+  /**
+   * As {@link #send(String, String)}, with an idempotency key of the caller's: 1 to 64 characters,
+   * unique per message. An app that keeps its unsent messages across its own restarts sends each again
+   * with the same {@code cid}, and the server stores it once (it remembers a user's {@code cid}s for 10
+   * minutes). Throws {@link IllegalArgumentException} for a key outside the rules.
+   */
+  CompletableFuture<SendReceipt> send(String room, String text, String cid);
+
   /** Sends a direct message to a user, by id; with its own {@code cid}, through the outbox. */
   CompletableFuture<SendReceipt> sendDirect(String userId, String text);
+
+  /**
+   * As {@link #sendDirect(String, String)}, with an idempotency key of the caller's (see
+   * {@link #send(String, String, String)}).
+   */
+  CompletableFuture<SendReceipt> sendDirect(String userId, String text, String cid);
 
   /** Reads a page of a room's history. */
   CompletableFuture<HistoryPage> history(String room, PageRequest page);

@@ -584,6 +584,36 @@ public abstract class TransportConformanceTest {
   }
 
   @Test
+  @DisplayName("a message sent again with the caller's cid by a new client of the same user is stored once")
+  void callersCidAcrossClients() {
+    startServer();
+    RecordingListener bob = new RecordingListener();
+    connect("bob", bob).join("general").join();
+    ChatClient first = connect("alice");
+    first.join("general").join();
+    SendReceipt stored = first.send("general", "order 1 shipped", "order-1").join();
+    first.close();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (server.onlineUsers().stream().anyMatch(user -> user.id().equals("alice"))) {
+      assertThat(System.nanoTime()).as("alice's first session ends").isLessThan(deadline);
+      Thread.onSpinWait(); // polling a condition, with a deadline
+    }
+
+    ChatClient second = connect("alice");
+    second.join("general").join();
+    SendReceipt again = second.send("general", "order 1 shipped", "order-1").join();
+
+    assertThat(again.seq()).isEqualTo(stored.seq());
+    assertThat(again.mid()).isEqualTo(stored.mid());
+    assertThat(bob.takeMessage(TIMEOUT).cid()).isEqualTo("order-1");
+    assertThat(second.send("general", "next").join().seq()).as("nothing stored in between")
+        .isEqualTo(stored.seq() + 1);
+    assertThatThrownBy(() -> second.send("general", "x", "")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> second.send("general", "x", "c".repeat(65)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   @DisplayName("after the grace period a resume token starts a fresh session")
   void resumeAfterGrace() {
     startServer(b -> b.presenceGrace(Duration.ofMillis(100)));

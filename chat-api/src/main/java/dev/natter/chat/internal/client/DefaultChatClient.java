@@ -60,6 +60,7 @@ public final class DefaultChatClient implements ChatClient {
   private static final System.Logger LOG = System.getLogger(DefaultChatClient.class.getName());
   /** How many direct conversations a {@code welcome} lists at most (PROTOCOL.md section 4). */
   static final int MAX_DIRECTS = 100;
+  static final int MAX_CID_LENGTH = 64;
   /** How often overdue requests are looked for. */
   static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
@@ -238,10 +239,34 @@ public final class DefaultChatClient implements ChatClient {
   }
 
   @Override
+  public CompletableFuture<SendReceipt> send(String room, String text, String cid) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(text, "text");
+    return submit(new ClientFrame.Send(null, room, null, text, checkedCid(cid)));
+  }
+
+  @Override
   public CompletableFuture<SendReceipt> sendDirect(String userId, String text) {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(text, "text");
     return submit(new ClientFrame.Send(null, null, userId, text, newCid()));
+  }
+
+  @Override
+  public CompletableFuture<SendReceipt> sendDirect(String userId, String text, String cid) {
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(text, "text");
+    return submit(new ClientFrame.Send(null, null, userId, text, checkedCid(cid)));
+  }
+
+  /** PROTOCOL.md section 4: a {@code cid} is 1 to 64 characters. */
+  private static String checkedCid(String cid) {
+    Objects.requireNonNull(cid, "cid");
+    if (cid.isEmpty() || cid.length() > MAX_CID_LENGTH) {
+      throw new IllegalArgumentException(
+          "a cid is 1 to " + MAX_CID_LENGTH + " characters, not " + cid.length());
+    }
+    return cid;
   }
 
   @Override
