@@ -166,6 +166,13 @@ final class FakeConnection implements ServerConnection {
     return List.copyOf(frames);
   }
 
+  /** Takes every frame received and not taken yet, without waiting. */
+  List<ServerFrame> takeAll() {
+    List<ServerFrame> taken = new ArrayList<>();
+    frames.drainTo(taken);
+    return taken;
+  }
+
   /** The close the engine asked for, waiting up to {@link #TIMEOUT}; fails when it did not come. */
   Close awaitClose() {
     try {

@@ -96,10 +96,16 @@ public final class JsonCodec {
       tree = mapper.readTree(text);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (RuntimeException e) {
+      // Jackson reports some limits as unchecked exceptions, as in decodeClientFrame.
+      throw new IllegalArgumentException("not valid JSON", e);
     }
     try {
       return ServerFrames.read(tree);
-    } catch (JsonFields.BadField e) {
+    } catch (RuntimeException e) {
+      // A missing or mistyped field (BadField), or a value the API's records refuse: a user name or id
+      // outside the rules (ChatException), a message in a room that is no room. Found by fuzzing; the
+      // caller is promised an IllegalArgumentException for any frame it cannot read.
       throw new IllegalArgumentException(e.getMessage(), e);
     }
   }

@@ -253,7 +253,7 @@ final class ServerFrames {
         return new ServerFrame.Pong(id);
       case "error":
         ChatStatus status =
-            ChatStatus.of(ChatStatus.Code.fromWireName(f.requiredString("code")), f.string("message"));
+            ChatStatus.of(ChatStatus.Code.fromWireName(f.requiredString("code")), f.requiredString("message"));
         Long retryAfterMs = f.integer("retryAfterMs");
         if (retryAfterMs != null) {
           status = status.withRetryAfter(Duration.ofMillis(retryAfterMs));

@@ -141,6 +141,20 @@ class JsonCodecTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** Found by JsonCodecFuzzTest: these escaped as NullPointerException and ChatException. */
+  @Test
+  void aServerFrameTheRecordsRefuseIsAnIllegalArgumentToo() {
+    assertThatThrownBy(() -> codec.decodeServerFrame("{\"type\":\"error\",\"code\":\"internal\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("missing field message");
+    assertThatThrownBy(() -> codec.decodeServerFrame("{\"type\":\"presence\",\"room\":\"general\","
+            + "\"event\":\"join\",\"user\":{\"id\":\"bob\",\"name\":\"bob%\"}}"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> codec.decodeServerFrame("{\"type\":\"presence\",\"room\":\"general\","
+            + "\"event\":\"join\",\"user\":{\"id\":\"bob:dm\",\"name\":\"bob\"}}"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   // ---- client frames ----
 
   @Test
