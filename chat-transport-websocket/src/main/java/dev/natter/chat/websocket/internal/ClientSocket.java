@@ -38,6 +38,7 @@ final class ClientSocket extends Endpoint implements ClientConnection {
   public void onOpen(Session opened, EndpointConfig config) {
     this.session = opened;
     opened.setMaxTextMessageBufferSize(maxFrameBytes);
+    opened.setMaxIdleTimeout(ChatEndpoint.NO_IDLE_TIMEOUT);
     opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::received);
   }
 
