@@ -1,0 +1,140 @@
+package dev.natter.bench;
+
+import dev.natter.chat.ChatServer;
+import dev.natter.chat.Limits;
+import dev.natter.chat.inmemory.InMemoryClientTransport;
+import dev.natter.chat.inmemory.InMemoryServerTransport;
+import dev.natter.chat.spi.ClientConnection;
+import dev.natter.chat.spi.ClientConnectionListener;
+import dev.natter.chat.spi.ClientFrame;
+import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.spi.ServerFrame;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The engine's fan-out over the in-memory transport: one sender, a room of {@code members} (the sender
+ * included), every message delivered to every member, at most {@link #WINDOW} messages in flight. The
+ * members are raw protocol connections that only count, so the figure is the engine's and the
+ * transport's, not a client library's. The in-memory history store keeps the latest 1,000 messages.
+ *
+ * <p>JMH reports {@code deliveries} per second (the secondary result); the primary one counts messages.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class FanOutBenchmark {
+  /** Messages sent and not yet delivered to every member, at most. */
+  static final int WINDOW = 64;
+  private static final String ROOM = "bench";
+  private static final String TEXT = "x".repeat(100);
+
+  /** Room size, the sender included. */
+  @Param({"10", "100", "1000"})
+  public int members;
+
+  private final LongAdder delivered = new LongAdder();
+  private ChatServer server;
+  private final List<ClientConnection> connections = new ArrayList<>();
+  private ClientConnection sender;
+  private long sent;
+
+  /** Deliveries per second, reported next to messages per second. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Deliveries {
+    /** Deliveries in this iteration. */
+    public long deliveries;
+
+    /** Starts each iteration from zero. */
+    @Setup(Level.Iteration)
+    public void reset() {
+      deliveries = 0;
+    }
+  }
+
+  /** Starts a server and connects the room's members. */
+  @Setup(Level.Trial)
+  public void start() throws IOException {
+    String name = InMemoryServerTransport.generateName();
+    server = ChatServer.builder(InMemoryServerTransport.forName(name))
+        .historyStore(HistoryStore.inMemory())
+        .limits(Limits.defaults().toBuilder().rateLimit(null).build())
+        .build()
+        .start();
+    InMemoryClientTransport transport = InMemoryClientTransport.forName(name);
+    for (int i = 0; i < members; i++) {
+      connections.add(member(transport, "m" + i));
+    }
+    sender = connections.get(0);
+  }
+
+  /** Closes the members and the server. */
+  @TearDown(Level.Trial)
+  public void stop() {
+    connections.forEach(c -> c.close(1000, "done"));
+    server.close();
+  }
+
+  /** Sends one message; waits while more than {@link #WINDOW} are not delivered to everyone yet. */
+  @Benchmark
+  public void broadcast(Deliveries counters) {
+    sender.send(new ClientFrame.Send(null, ROOM, null, TEXT, null));
+    sent++;
+    long enough = (sent - WINDOW) * members;
+    while (delivered.sum() < enough) {
+      LockSupport.parkNanos(10_000); // yields the core to the engine's threads
+    }
+    counters.deliveries += members;
+  }
+
+  private ClientConnection member(InMemoryClientTransport transport, String name) {
+    CompletableFuture<Void> welcomed = new CompletableFuture<>();
+    CompletableFuture<Void> joined = new CompletableFuture<>();
+    ClientConnection connection = transport.connect(new ClientConnectionListener() {
+      @Override
+      public void frameReceived(ServerFrame frame) {
+        if (frame instanceof ServerFrame.MessageEvent) {
+          delivered.increment();
+        } else if (frame instanceof ServerFrame.Welcome) {
+          welcomed.complete(null);
+        } else if (frame instanceof ServerFrame.Joined) {
+          joined.complete(null);
+        }
+      }
+
+      @Override
+      public void closed(int code, String reason) {
+        welcomed.complete(null);
+        joined.complete(null);
+      }
+    }).join();
+    connection.send(new ClientFrame.Hello("h", 1, name, null, null));
+    welcomed.join();
+    connection.send(new ClientFrame.Join("j", ROOM, null, null, 1));
+    joined.join();
+    return connection;
+  }
+}
