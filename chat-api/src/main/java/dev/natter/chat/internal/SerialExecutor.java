@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SerialExecutor implements Executor {
   private static final System.Logger LOG = System.getLogger(SerialExecutor.class.getName());
 
+  /** Tasks a lane runs before it lets the pool's other lanes have the thread. */
+  static final int MAX_TASKS_PER_TURN = 64;
+
   private final Executor delegate;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -42,7 +45,10 @@ public final class SerialExecutor implements Executor {
   private void drain() {
     try {
       Runnable task;
-      while ((task = tasks.poll()) != null) {
+      int ran = 0;
+      // A lane that is never empty must not keep its thread: after a turn it goes to the back of the
+      // pool's queue, so that on a small pool one busy connection cannot hold up the others.
+      while (ran++ < MAX_TASKS_PER_TURN && (task = tasks.poll()) != null) {
         try {
           task.run();
         } catch (RuntimeException | Error e) {
