@@ -74,6 +74,8 @@ class TcpProxyTest {
   void aStallHoldsTheServersBytesUntilResumed() throws Exception {
     try (Socket client = connect()) {
       roundTrip(client, "warm");
+      // The echo counts after it wrote back: wait for the count, not just the echo.
+      awaitTrue(() -> echoed.get() == "warm".length());
       int before = echoed.get();
       proxy.stallToClients();
       client.getOutputStream().write("held".getBytes(US_ASCII));
@@ -91,6 +93,8 @@ class TcpProxyTest {
   void aPartitionHoldsBothWaysAndRefusesNewConnectionsUntilHealed() throws Exception {
     try (Socket client = connect()) {
       roundTrip(client, "warm");
+      // The echo counts after it wrote back: wait for the count, not just the echo.
+      awaitTrue(() -> echoed.get() == "warm".length());
       int before = echoed.get();
       proxy.partition();
       client.getOutputStream().write("held".getBytes(US_ASCII));
