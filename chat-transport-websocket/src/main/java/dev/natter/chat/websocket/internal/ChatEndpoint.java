@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.tyrus.core.TyrusSession;
 
 /**
@@ -39,15 +40,19 @@ public final class ChatEndpoint extends Endpoint {
 
   private static final System.Logger LOG = System.getLogger(ChatEndpoint.class.getName());
   private static final String HANDSHAKE_HEADERS = "natter.handshake.headers";
+  private static final String RAW_CONNECTION = "natter.raw.connection";
 
   private final ServerTransportListener engine;
   private final JsonCodec codec;
   private final int maxFrameBytes;
   private final Set<SocketConnection> open;
   private final CredentialVault vault;
+  private final RawSockets rawSockets;
 
-  ChatEndpoint(ServerTransportListener engine, JsonCodec codec, int maxFrameBytes, CredentialVault vault) {
+  ChatEndpoint(ServerTransportListener engine, JsonCodec codec, int maxFrameBytes, CredentialVault vault,
+      RawSockets rawSockets) {
     this.vault = vault;
+    this.rawSockets = rawSockets;
     this.engine = engine;
     this.codec = codec;
     this.maxFrameBytes = maxFrameBytes;
@@ -73,6 +78,11 @@ public final class ChatEndpoint extends Endpoint {
               headers.putAll(request.getHeaders());
               List<String> ticket = headers.remove(CredentialVault.TICKET_HEADER);
               headers.putAll(vault.redeem(ticket == null || ticket.isEmpty() ? null : ticket.get(0)));
+              List<String> raw = headers.remove(RawSockets.TICKET_HEADER);
+              Connection<?> connection = rawSockets.redeem(raw == null || raw.isEmpty() ? null : raw.get(0));
+              if (connection != null) {
+                config.getUserProperties().put(RAW_CONNECTION, connection);
+              }
             } catch (RuntimeException e) {
               LOG.log(System.Logger.Level.WARNING, "could not read a handshake's headers", e);
             }
@@ -97,7 +107,9 @@ public final class ChatEndpoint extends Endpoint {
     session.setMaxTextMessageBufferSize(maxFrameBytes);
     session.setMaxBinaryMessageBufferSize(maxFrameBytes);
     session.setMaxIdleTimeout(NO_IDLE_TIMEOUT);
-    SocketConnection connection = new SocketConnection(session, handshake(session, config));
+    Object raw = config.getUserProperties().get(RAW_CONNECTION);
+    SocketConnection connection = new SocketConnection(session, handshake(session, config),
+        raw instanceof Connection<?> grizzly ? grizzly : null);
     session.getUserProperties().put(SocketConnection.class.getName(), connection);
     open.add(connection);
     connection.attach(engine.connectionOpened(connection));

@@ -2,6 +2,7 @@ package dev.natter.chat.websocket.internal;
 
 import dev.natter.chat.spi.PreparedFrame;
 import dev.natter.chat.spi.ServerFrame;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A server frame encoded once as JSON, sent as is to every recipient.
@@ -9,32 +10,39 @@ import dev.natter.chat.spi.ServerFrame;
  * @param frame the frame
  * @param json its JSON text
  * @param sizeBytes its UTF-8 size, counted against outbound queue limits
+ * @param wire the whole WebSocket text frame a server sends (RFC 6455 section 5.2: FIN, opcode 1, no
+ *     mask, the length, the UTF-8 payload), shared read-only by every recipient
  */
-public record EncodedFrame(ServerFrame frame, String json, int sizeBytes) implements PreparedFrame {
+public record EncodedFrame(ServerFrame frame, String json, int sizeBytes, byte[] wire)
+    implements PreparedFrame {
 
   /** Encodes {@code frame} with {@code codec}. */
   public static EncodedFrame encode(JsonCodec codec, ServerFrame frame) {
     String json = codec.encode(frame);
-    return new EncodedFrame(frame, json, utf8Length(json));
+    byte[] payload = json.getBytes(StandardCharsets.UTF_8);
+    return new EncodedFrame(frame, json, payload.length, textFrame(payload));
   }
 
-  /** The UTF-8 length of a string, without encoding it. */
-  static int utf8Length(String text) {
-    int bytes = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
+  /** A final, unmasked text frame carrying {@code payload}. */
+  static byte[] textFrame(byte[] payload) {
+    int length = payload.length;
+    int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+    byte[] wire = new byte[header + length];
+    wire[0] = (byte) 0x81; // FIN, text
+    if (length < 126) {
+      wire[1] = (byte) length;
+    } else if (length <= 0xFFFF) {
+      wire[1] = 126;
+      wire[2] = (byte) (length >>> 8);
+      wire[3] = (byte) length;
+    } else {
+      wire[1] = 127;
+      long big = length;
+      for (int i = 0; i < 8; i++) {
+        wire[2 + i] = (byte) (big >>> (56 - 8 * i));
       }
     }
-    return bytes;
+    System.arraycopy(payload, 0, wire, header, length);
+    return wire;
   }
 }

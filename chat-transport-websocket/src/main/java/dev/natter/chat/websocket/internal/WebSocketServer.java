@@ -86,7 +86,8 @@ public final class WebSocketServer {
     codec = new JsonCodec(maxFrameBytes);
     container = new TyrusContainer(maxFrameBytes + INCOMING_BUFFER_HEADROOM);
     CredentialVault vault = new CredentialVault();
-    endpoint = new ChatEndpoint(engine, codec, maxFrameBytes, vault);
+    RawSockets rawSockets = new RawSockets();
+    endpoint = new ChatEndpoint(engine, codec, maxFrameBytes, vault, rawSockets);
     try {
       container.register(endpoint.config(path, this::admits));
     } catch (DeploymentException e) {
@@ -108,6 +109,7 @@ public final class WebSocketServer {
     network.registerAddOn(OriginFilter.addOn(this::admits));
     network.registerAddOn(UpgradeHeadersFilter.addOn());
     network.registerAddOn(CredentialFilter.addOn(vault));
+    network.registerAddOn(rawSockets.addOn());
     network.registerAddOn(new WebSocketAddOn(container, ""));
     server.addListener(network);
     for (RouteSpec route : routes) {
