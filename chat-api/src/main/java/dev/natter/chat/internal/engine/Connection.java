@@ -42,6 +42,11 @@ final class Connection implements ServerConnectionListener {
   private final Object welcomeLock = new Object();
   /** Frames for this connection's session that came before its welcome went out; guarded by welcomeLock. */
   private List<PreparedFrame> heldForWelcome;
+  /**
+   * Whether {@code heldForWelcome} may be set: read without the lock on every delivery, so that after the
+   * welcome a delivery takes no lock. Cleared under the lock once the held frames are queued.
+   */
+  private volatile boolean holding;
 
   // Confined to the lane.
   private Session session;
@@ -193,6 +198,7 @@ final class Connection implements ServerConnectionListener {
   void holdUntilWelcome() {
     synchronized (welcomeLock) {
       heldForWelcome = new ArrayList<>();
+      holding = true;
     }
   }
 
@@ -209,6 +215,8 @@ final class Connection implements ServerConnectionListener {
         if (reply instanceof ServerFrame.Welcome) {
           held.forEach(this::enqueueOutbound);
         }
+        // Only now may a delivery skip the lock: it then comes after the welcome and what was held.
+        holding = false;
         return;
       }
     }
@@ -220,10 +228,12 @@ final class Connection implements ServerConnectionListener {
    * queue's bound the connection is closed as too slow (4009) and the frame dropped; nobody else waits.
    */
   void deliver(PreparedFrame frame) {
-    synchronized (welcomeLock) {
-      if (heldForWelcome != null) {
-        heldForWelcome.add(frame);
-        return;
+    if (holding) {
+      synchronized (welcomeLock) {
+        if (heldForWelcome != null) {
+          heldForWelcome.add(frame);
+          return;
+        }
       }
     }
     enqueueOutbound(frame);
