@@ -146,7 +146,8 @@ public final class TcpProxy implements AutoCloseable {
       } catch (IOException e) {
         return; // closed
       }
-      if (refusing) {
+      // A connection accepted as the proxy closed (the JDK may finish an accept under way) is reset too.
+      if (refusing || closed) {
         reset(client);
         continue;
       }
