@@ -96,16 +96,21 @@ final class RoomRegistry {
     try {
       while (!room.pending.isEmpty() && room.pending.peekFirst().stored.isDone()) {
         Room.PendingAppend head = room.pending.removeFirst();
-        inFlight.decrementAndGet();
-        ChatMessage stored;
+        // In flight until the broadcast and the sender's answer (queued by what completing the future
+        // runs) are out: a graceful shutdown that saw it done before could close ahead of the ack.
         try {
-          stored = head.stored.join();
-        } catch (CompletionException | CancellationException e) {
-          head.delivered.completeExceptionally(e.getCause() != null ? e.getCause() : e);
-          continue;
+          ChatMessage stored;
+          try {
+            stored = head.stored.join();
+          } catch (CompletionException | CancellationException e) {
+            head.delivered.completeExceptionally(e.getCause() != null ? e.getCause() : e);
+            continue;
+          }
+          deliver(room, stored);
+          head.delivered.complete(stored);
+        } finally {
+          inFlight.decrementAndGet();
         }
-        deliver(room, stored);
-        head.delivered.complete(stored);
       }
     } finally {
       room.lock.unlock();

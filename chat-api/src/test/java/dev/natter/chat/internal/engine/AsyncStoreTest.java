@@ -3,6 +3,8 @@ package dev.natter.chat.internal.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.natter.chat.ChatMessage;
+import dev.natter.chat.ChatServer;
+import dev.natter.chat.ChatServerListener;
 import dev.natter.chat.ChatStatus.Code;
 import dev.natter.chat.DirectConversation;
 import dev.natter.chat.HistoryPage;
@@ -17,6 +19,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,10 +30,36 @@ import org.junit.jupiter.api.Test;
  */
 class AsyncStoreTest extends EngineTestSupport {
   private final HeldStore store = new HeldStore();
+  private final BlockingListener listener = new BlockingListener();
 
   @Override
   HistoryStore store() {
     return store;
+  }
+
+  @Override
+  void configure(ChatServer.Builder builder) {
+    builder.listener(listener);
+  }
+
+  /** Once armed, holds {@code onMessage} until the test releases it. */
+  private static final class BlockingListener implements ChatServerListener {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    volatile boolean armed;
+
+    @Override
+    public void onMessage(ChatMessage message) {
+      if (!armed) {
+        return;
+      }
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Test
@@ -75,6 +105,33 @@ class AsyncStoreTest extends EngineTestSupport {
     assertThat(alice.awaitClose().code()).isEqualTo(1001);
     assertThat(bob.awaitClose().code()).isEqualTo(1001);
     assertThat(store.heldCount()).as("the request after the shutdown began was not read").isZero();
+  }
+
+  @Test
+  void aShutdownThatBeginsWhileAStoredMessageFansOutClosesOnlyAfterTheSendersOk() throws Exception {
+    start();
+    TwoMembers members = aliceAndBobIn("general");
+    FakeConnection alice = members.alice();
+    listener.armed = true;
+    alice.receive(new ClientFrame.Send("s1", "general", null, "fanning out", null));
+    // The store completes on its own thread, which then delivers; the listener holds it there, after
+    // the broadcast and before the sender's ok is queued.
+    Thread storeThread = new Thread(store::release, "store-completion");
+    storeThread.start();
+    try {
+      assertThat(listener.entered.await(5, TimeUnit.SECONDS)).as("the fan-out reached the listener").isTrue();
+
+      server.shutdown();
+
+      assertThat(alice.closeSoFar()).as("still delivering: not closed yet").isNull();
+    } finally {
+      listener.release.countDown();
+      storeThread.join();
+    }
+    List<ServerFrame> atAlice = List.of(alice.next(), alice.next());
+    assertThat(atAlice).hasAtLeastOneElementOfType(ServerFrame.SendOk.class)
+        .hasAtLeastOneElementOfType(ServerFrame.MessageEvent.class);
+    assertThat(alice.awaitClose().code()).isEqualTo(1001);
   }
 
   @Test
