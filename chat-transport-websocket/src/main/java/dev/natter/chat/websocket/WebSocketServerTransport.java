@@ -41,7 +41,7 @@ public final class WebSocketServerTransport implements ServerTransport {
   private WebSocketServerTransport(Builder builder) {
     this.server = new WebSocketServer(builder.host, builder.port, builder.path, builder.allowedOrigins,
         builder.staticDirectory, builder.staticResources, builder.routes, builder.pingInterval,
-        builder.deadPeerTimeout, builder.handshakeTimeout);
+        builder.deadPeerTimeout, builder.handshakeTimeout, builder.gatherWritesAbove);
   }
 
   /** A transport on {@code port} of 127.0.0.1; port 0 picks any free port ({@link #port()} tells). */
@@ -103,6 +103,7 @@ public final class WebSocketServerTransport implements ServerTransport {
     private Duration pingInterval = Duration.ofSeconds(20);
     private Duration deadPeerTimeout = Duration.ofSeconds(60);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private int gatherWritesAbove = 20_000;
     private final List<RouteSpec> routes = new ArrayList<>();
 
     private Builder(String host, int port) {
@@ -200,6 +201,24 @@ public final class WebSocketServerTransport implements ServerTransport {
      */
     public Builder handshakeTimeout(Duration timeout) {
       this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+      return this;
+    }
+
+    /**
+     * Above how many frames a second (all connections together) the server stops writing each frame to
+     * its socket at once, and lets the socket's I/O thread gather the frames queued meanwhile into one
+     * write. A write per frame is the quickest way out at a low rate; under load it costs a system call
+     * and a wake-up of the receiver per frame, and gathering multiplies the throughput (see
+     * {@code docs/benchmarks.md}). The rate is taken every 100 ms; frames go straight out again below
+     * half the threshold. 0 gathers always, {@link Integer#MAX_VALUE} never. Default 20,000.
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder gatherWritesAbove(int framesPerSecond) {
+      if (framesPerSecond < 0) {
+        throw new IllegalArgumentException("gatherWritesAbove must not be negative: " + framesPerSecond);
+      }
+      this.gatherWritesAbove = framesPerSecond;
       return this;
     }
 

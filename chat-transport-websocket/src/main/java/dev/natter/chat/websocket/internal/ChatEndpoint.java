@@ -48,10 +48,12 @@ public final class ChatEndpoint extends Endpoint {
   private final Set<SocketConnection> open;
   private final CredentialVault vault;
   private final RawSockets rawSockets;
+  private final SocketWrites writes;
 
   ChatEndpoint(ServerTransportListener engine, JsonCodec codec, int maxFrameBytes, CredentialVault vault,
-      RawSockets rawSockets) {
+      RawSockets rawSockets, SocketWrites writes) {
     this.vault = vault;
+    this.writes = writes;
     this.rawSockets = rawSockets;
     this.engine = engine;
     this.codec = codec;
@@ -109,7 +111,7 @@ public final class ChatEndpoint extends Endpoint {
     session.setMaxIdleTimeout(NO_IDLE_TIMEOUT);
     Object raw = config.getUserProperties().get(RAW_CONNECTION);
     SocketConnection connection = new SocketConnection(session, handshake(session, config),
-        raw instanceof Connection<?> grizzly ? grizzly : null);
+        raw instanceof Connection<?> grizzly ? grizzly : null, writes);
     session.getUserProperties().put(SocketConnection.class.getName(), connection);
     open.add(connection);
     connection.attach(engine.connectionOpened(connection));

@@ -13,10 +13,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
 import org.glassfish.grizzly.asyncqueue.WritableMessage;
 import org.glassfish.grizzly.nio.transport.TCPNIOConnection;
-import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.memory.Buffers;
@@ -36,7 +34,7 @@ final class SocketConnection implements ServerConnection {
   private final Handshake handshake;
   /** The socket under the WebSocket, and its transport's write queue; {@code null} if not known. */
   private final TCPNIOConnection raw;
-  private final AsyncQueueWriter<SocketAddress> writer;
+  private final SocketWrites writes;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile ServerConnectionListener listener;
@@ -44,16 +42,11 @@ final class SocketConnection implements ServerConnection {
   private volatile long lastSeenNanos = System.nanoTime();
   private volatile boolean pingOutstanding;
 
-  SocketConnection(Session session, Handshake handshake, Connection<?> raw) {
+  SocketConnection(Session session, Handshake handshake, Connection<?> raw, SocketWrites writes) {
     this.session = session;
     this.handshake = handshake;
-    if (raw instanceof TCPNIOConnection tcp && tcp.getTransport() instanceof TCPNIOTransport transport) {
-      this.raw = tcp;
-      this.writer = transport.getAsyncQueueIO().getWriter();
-    } else {
-      this.raw = null;
-      this.writer = null;
-    }
+    this.raw = raw instanceof TCPNIOConnection tcp ? tcp : null;
+    this.writes = writes;
   }
 
   void attach(ServerConnectionListener listener) {
@@ -89,14 +82,15 @@ final class SocketConnection implements ServerConnection {
   }
 
   /**
-   * Queues {@code bytes} on the socket's write queue; {@code onDone} runs once they are written, or
-   * cannot be. Straight to the transport's queue, as the chain's last filter would: the filters above it
+   * Queues {@code bytes} on the socket's write queue ({@link SocketWrites} decides whether they go out at
+   * once or gathered with others); {@code onDone} runs once they are written, or cannot be. Straight to
+   * the transport's queue, as the chain's last filter would: the filters above it
    * (HTTP, Tyrus) have nothing to do with a frame already encoded, and walking them cost a tenth of the
    * server's time. Tyrus's own frames take the chain down to the same queue, so call order is kept.
    * (A TLS filter in the chain would need them to walk it; this server has none.)
    */
   private void write(Buffer bytes, Runnable onDone) {
-    writer.write(raw, bytes, new EmptyCompletionHandler<WriteResult<WritableMessage, SocketAddress>>() {
+    writes.write(raw, bytes, new EmptyCompletionHandler<WriteResult<WritableMessage, SocketAddress>>() {
       @Override
       public void completed(WriteResult<WritableMessage, SocketAddress> result) {
         onDone.run();

@@ -30,6 +30,8 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 public final class WebSocketServer {
   /** The most bytes one read from a socket hands on; bounds what Tyrus must buffer beyond a frame. */
   private static final int READ_BUFFER_BYTES = 64 * 1024;
+  /** How often the send rate that chooses how frames are written ({@link SocketWrites}) is taken. */
+  private static final long WRITE_RATE_EVERY_MILLIS = 100;
   /**
    * Tyrus's per-connection buffer must hold a partial legal frame (its header included) plus one read,
    * or it overflows and closes with 1011. {@link MessageSizeFilter} keeps frames within the limit.
@@ -47,6 +49,7 @@ public final class WebSocketServer {
   private final Duration pingInterval;
   private final Duration deadPeerTimeout;
   private final Duration handshakeTimeout;
+  private final int gatherWritesAbove;
 
   private volatile HttpServer http;
   private volatile NetworkListener listener;
@@ -56,11 +59,12 @@ public final class WebSocketServer {
   private volatile OriginPolicy origins;
   private volatile boolean accepting;
   private ScheduledExecutorService heartbeat;
+  private volatile SocketWrites writes;
   private ScheduledThreadPoolExecutor handshakeTimers;
 
   public WebSocketServer(String host, int port, String path, List<String> allowedOrigins,
       Path staticDirectory, String staticResources, List<RouteSpec> routes, Duration pingInterval,
-      Duration deadPeerTimeout, Duration handshakeTimeout) {
+      Duration deadPeerTimeout, Duration handshakeTimeout, int gatherWritesAbove) {
     this.routes = List.copyOf(routes);
     this.host = host;
     this.configuredPort = port;
@@ -73,6 +77,7 @@ public final class WebSocketServer {
     this.pingInterval = pingInterval;
     this.deadPeerTimeout = deadPeerTimeout;
     this.handshakeTimeout = handshakeTimeout;
+    this.gatherWritesAbove = gatherWritesAbove;
   }
 
   public synchronized void start(ServerTransportListener engine) throws IOException {
@@ -85,17 +90,18 @@ public final class WebSocketServer {
     int maxFrameBytes = engine.limits().maxFrameBytes();
     codec = new JsonCodec(maxFrameBytes);
     container = new TyrusContainer(maxFrameBytes + INCOMING_BUFFER_HEADROOM);
+    HttpServer server = new HttpServer();
+    NetworkListener network = new NetworkListener("natter", host, configuredPort);
     CredentialVault vault = new CredentialVault();
     RawSockets rawSockets = new RawSockets();
-    endpoint = new ChatEndpoint(engine, codec, maxFrameBytes, vault, rawSockets);
+    writes = new SocketWrites(network.getTransport(), gatherWritesAbove);
+    endpoint = new ChatEndpoint(engine, codec, maxFrameBytes, vault, rawSockets, writes);
     try {
       container.register(endpoint.config(path, this::admits));
     } catch (DeploymentException e) {
       throw new IOException("could not deploy the chat endpoint at " + path, e);
     }
 
-    HttpServer server = new HttpServer();
-    NetworkListener network = new NetworkListener("natter", host, configuredPort);
     network.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
     network.getTransport().setReadBufferSize(READ_BUFFER_BYTES);
     // WebSocket connections live long; the heartbeat, not an HTTP keep-alive timer, ends dead ones.
@@ -137,6 +143,9 @@ public final class WebSocketServer {
     heartbeat = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("natter-ws-heartbeat"));
     long every = Math.max(10, pingInterval.toMillis() / 2);
     heartbeat.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    SocketWrites socketWrites = writes;
+    heartbeat.scheduleWithFixedDelay(() -> socketWrites.measure(System.nanoTime()),
+        WRITE_RATE_EVERY_MILLIS, WRITE_RATE_EVERY_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   // Before start() completes nothing is admitted; after stopAccepting() neither.
