@@ -41,6 +41,13 @@ final class Room {
 
   private volatile int memberCount;
 
+  /**
+   * Every member session, flat, for the fan-out; rebuilt on the first fan-out after the membership
+   * changed. Walking the members' session sets made an iterator per member per message. Guarded by
+   * {@link #lock}.
+   */
+  private Session[] sessions;
+
   Room(String name, long storedSeq) {
     this.name = name;
     this.deliveredSeq = storedSeq;
@@ -62,6 +69,7 @@ final class Room {
     boolean first = member.sessions.isEmpty();
     member.sessions.add(session);
     memberCount = members.size();
+    sessions = null;
     return first;
   }
 
@@ -71,6 +79,7 @@ final class Room {
     if (member == null || !member.sessions.remove(session)) {
       return false;
     }
+    sessions = null;
     if (member.sessions.isEmpty()) {
       members.remove(session.user.id());
       memberCount = members.size();
@@ -95,17 +104,20 @@ final class Room {
     return users;
   }
 
-  /** The attached connections of every session in the room, but those of {@code exceptUserId}. */
+  /**
+   * The attached connections of every session in the room, but those of {@code exceptUserId}. Call
+   * under the lock.
+   */
   void forEachConnection(String exceptUserId, Consumer<Connection> action) {
-    for (Member member : members.values()) {
-      if (member.user.id().equals(exceptUserId)) {
-        continue;
-      }
-      for (Session session : member.sessions) {
-        Connection connection = session.connection;
-        if (connection != null) {
-          action.accept(connection);
-        }
+    Session[] all = sessions;
+    if (all == null) {
+      all = members.values().stream().flatMap(member -> member.sessions.stream()).toArray(Session[]::new);
+      sessions = all;
+    }
+    for (Session session : all) {
+      Connection connection = session.connection;
+      if (connection != null && (exceptUserId == null || !session.user.id().equals(exceptUserId))) {
+        action.accept(connection);
       }
     }
   }
