@@ -20,6 +20,7 @@ public final class SerialExecutor implements Executor {
   private final Executor delegate;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final Runnable drainTask = this::drain; // one per lane, not one per hand-off
 
   public SerialExecutor(Executor delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -34,7 +35,7 @@ public final class SerialExecutor implements Executor {
   private void schedule() {
     if (scheduled.compareAndSet(false, true)) {
       try {
-        delegate.execute(this::drain);
+        delegate.execute(drainTask);
       } catch (RuntimeException e) {
         scheduled.set(false);
         throw e;

@@ -1,19 +1,21 @@
 package dev.natter.chat.inmemory;
 
+import dev.natter.chat.inmemory.internal.ElasticPool;
 import dev.natter.chat.internal.DaemonThreads;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The daemon threads every in-memory connection runs on: the pool its lanes run on, and the one timer
- * thread that wakes delayed frames. Idle threads exit after a minute, so nothing needs shutting down.
+ * The daemon threads every in-memory connection runs on: the pool its lanes run on ({@link ElasticPool}),
+ * and the one timer thread that wakes delayed frames and watches the pool. Idle threads exit after a
+ * minute, so nothing needs shutting down.
  */
 final class Shared {
-  static final ExecutorService POOL = Executors.newCachedThreadPool(new DaemonThreads("natter-inmemory"));
   static final ScheduledExecutorService SCHEDULER = newScheduler();
+  static final Executor POOL = new ElasticPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+      new DaemonThreads("natter-inmemory"), SCHEDULER);
 
   private Shared() {}
 

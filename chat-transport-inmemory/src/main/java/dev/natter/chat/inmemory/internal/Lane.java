@@ -49,6 +49,10 @@ final class Lane {
     long delayNanos = delay.get().toNanos();
     synchronized (this) {
       if (!cut) {
+        if (delayNanos == 0 && waiting.isEmpty() && !held.getAsBoolean()) {
+          hand(deliver, discard); // the common case: nothing to wait for
+          return;
+        }
         long due = System.nanoTime() + delayNanos;
         Entry last = waiting.peekLast();
         if (last != null && last.due - due > 0) {
@@ -76,19 +80,23 @@ final class Lane {
     Entry head;
     while ((head = waiting.peek()) != null && head.due - now <= 0) {
       waiting.poll();
-      Entry entry = head;
-      reader.execute(() -> {
-        if (cut) {
-          entry.discard.run();
-        } else {
-          entry.deliver.run();
-        }
-      });
+      hand(head.deliver, head.discard);
     }
     // Dues only grow along the queue, so a wake-up already set comes no later than the head's due.
     if (head != null && wakeUp == null) {
       wakeUp = scheduler.schedule(this::wake, head.due - now, TimeUnit.NANOSECONDS);
     }
+  }
+
+  // Runs deliver on the reader's lane, or discard if the lane was cut before the reader got to it.
+  private void hand(Runnable deliver, Runnable discard) {
+    reader.execute(() -> {
+      if (cut) {
+        discard.run();
+      } else {
+        deliver.run();
+      }
+    });
   }
 
   private synchronized void wake() {
