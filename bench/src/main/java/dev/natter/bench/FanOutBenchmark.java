@@ -56,10 +56,13 @@ public class FanOutBenchmark {
   public int members;
 
   private final LongAdder delivered = new LongAdder();
+  /** Why a member's connection ended mid-run, if one did: the figure would then be void. */
+  private volatile String ended;
   private ChatServer server;
   private final List<ClientConnection> connections = new ArrayList<>();
   private ClientConnection sender;
   private long sent;
+  private volatile boolean stopping;
 
   /** Deliveries per second, reported next to messages per second. */
   @State(Scope.Thread)
@@ -94,6 +97,7 @@ public class FanOutBenchmark {
   /** Closes the members and the server. */
   @TearDown(Level.Trial)
   public void stop() {
+    stopping = true;
     connections.forEach(c -> c.close(1000, "done"));
     server.close();
   }
@@ -105,6 +109,9 @@ public class FanOutBenchmark {
     sent++;
     long enough = (sent - WINDOW) * members;
     while (delivered.sum() < enough) {
+      if (ended != null) {
+        throw new IllegalStateException("a member's connection ended: " + ended);
+      }
       LockSupport.parkNanos(10_000); // yields the core to the engine's threads
     }
     counters.deliveries += members;
@@ -127,6 +134,9 @@ public class FanOutBenchmark {
 
       @Override
       public void closed(int code, String reason) {
+        if (!stopping) {
+          ended = code + " " + reason;
+        }
         welcomed.complete(null);
         joined.complete(null);
       }
