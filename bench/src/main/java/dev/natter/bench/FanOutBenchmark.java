@@ -1,21 +1,14 @@
 package dev.natter.bench;
 
 import dev.natter.chat.ChatServer;
-import dev.natter.chat.Limits;
 import dev.natter.chat.inmemory.InMemoryClientTransport;
 import dev.natter.chat.inmemory.InMemoryServerTransport;
 import dev.natter.chat.spi.ClientConnection;
-import dev.natter.chat.spi.ClientConnectionListener;
-import dev.natter.chat.spi.ClientFrame;
-import dev.natter.chat.spi.HistoryStore;
-import dev.natter.chat.spi.ServerFrame;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,9 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The engine's fan-out over the in-memory transport: one sender, a room of {@code members} (the sender
- * included), every message delivered to every member, at most {@link #WINDOW} messages in flight. The
- * members are raw protocol connections that only count, so the figure is the engine's and the
- * transport's, not a client library's. The in-memory history store keeps the latest 1,000 messages.
+ * included), every message delivered to every member, at most {@value InMemoryChat#WINDOW} messages in
+ * flight. The members are raw protocol connections that only count, so the figure is the engine's and
+ * the transport's, not a client library's. The in-memory history store keeps the latest 1,000 messages.
  *
  * <p>JMH reports {@code deliveries} per second (the secondary result); the primary one counts messages.
  */
@@ -46,23 +39,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class FanOutBenchmark {
-  /** Messages sent and not yet delivered to every member, at most. */
-  static final int WINDOW = 64;
   private static final String ROOM = "bench";
-  private static final String TEXT = "x".repeat(100);
 
   /** Room size, the sender included. */
   @Param({"10", "100", "1000"})
   public int members;
 
   private final LongAdder delivered = new LongAdder();
-  /** Why a member's connection ended mid-run, if one did: the figure would then be void. */
-  private volatile String ended;
   private ChatServer server;
   private final List<ClientConnection> connections = new ArrayList<>();
   private ClientConnection sender;
   private long sent;
-  private volatile boolean stopping;
 
   /** Deliveries per second, reported next to messages per second. */
   @State(Scope.Thread)
@@ -82,14 +69,10 @@ public class FanOutBenchmark {
   @Setup(Level.Trial)
   public void start() throws IOException {
     String name = InMemoryServerTransport.generateName();
-    server = ChatServer.builder(InMemoryServerTransport.forName(name))
-        .historyStore(HistoryStore.inMemory())
-        .limits(Limits.defaults().toBuilder().rateLimit(null).build())
-        .build()
-        .start();
+    server = InMemoryChat.start(name);
     InMemoryClientTransport transport = InMemoryClientTransport.forName(name);
     for (int i = 0; i < members; i++) {
-      connections.add(member(transport, "m" + i));
+      connections.add(InMemoryChat.member(transport, "m" + i, ROOM, delivered));
     }
     sender = connections.get(0);
   }
@@ -97,54 +80,19 @@ public class FanOutBenchmark {
   /** Closes the members and the server. */
   @TearDown(Level.Trial)
   public void stop() {
-    stopping = true;
     connections.forEach(c -> c.close(1000, "done"));
     server.close();
   }
 
-  /** Sends one message; waits while more than {@link #WINDOW} are not delivered to everyone yet. */
+  /**
+   * Sends one message; waits while more than {@value InMemoryChat#WINDOW} are not delivered to everyone
+   * yet.
+   */
   @Benchmark
   public void broadcast(Deliveries counters) {
-    sender.send(new ClientFrame.Send(null, ROOM, null, TEXT, null));
+    sender.send(InMemoryChat.message(ROOM));
     sent++;
-    long enough = (sent - WINDOW) * members;
-    while (delivered.sum() < enough) {
-      if (ended != null) {
-        throw new IllegalStateException("a member's connection ended: " + ended);
-      }
-      LockSupport.parkNanos(10_000); // yields the core to the engine's threads
-    }
+    InMemoryChat.awaitDelivered(delivered, (sent - InMemoryChat.WINDOW) * members);
     counters.deliveries += members;
-  }
-
-  private ClientConnection member(InMemoryClientTransport transport, String name) {
-    CompletableFuture<Void> welcomed = new CompletableFuture<>();
-    CompletableFuture<Void> joined = new CompletableFuture<>();
-    ClientConnection connection = transport.connect(new ClientConnectionListener() {
-      @Override
-      public void frameReceived(ServerFrame frame) {
-        if (frame instanceof ServerFrame.MessageEvent) {
-          delivered.increment();
-        } else if (frame instanceof ServerFrame.Welcome) {
-          welcomed.complete(null);
-        } else if (frame instanceof ServerFrame.Joined) {
-          joined.complete(null);
-        }
-      }
-
-      @Override
-      public void closed(int code, String reason) {
-        if (!stopping) {
-          ended = code + " " + reason;
-        }
-        welcomed.complete(null);
-        joined.complete(null);
-      }
-    }).join();
-    connection.send(new ClientFrame.Hello("h", 1, name, null, null));
-    welcomed.join();
-    connection.send(new ClientFrame.Join("j", ROOM, null, null, 1));
-    joined.join();
-    return connection;
   }
 }
