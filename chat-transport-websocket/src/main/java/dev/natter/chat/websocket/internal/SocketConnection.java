@@ -71,7 +71,7 @@ final class SocketConnection implements ServerConnection {
     EncodedFrame encoded = (EncodedFrame) frame;
     try {
       if (raw != null) {
-        write(Buffers.wrap(raw.getMemoryManager(), ByteBuffer.wrap(encoded.wire())), onDone);
+        write(Buffers.wrap(raw.getMemoryManager(), encoded.wire()), onDone);
       } else {
         session.getAsyncRemote().sendText(encoded.json(), result -> onDone.run());
       }
