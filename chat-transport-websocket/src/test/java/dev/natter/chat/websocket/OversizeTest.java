@@ -104,6 +104,21 @@ class OversizeTest {
   }
 
   @Test
+  void aClientThatSendsAWholeOversizedMessageBeforeItReadsStillGets1009() {
+    RawSocket raw = chat.openRaw();
+    raw.hello("mallory");
+    // 4 MiB in one frame, all written before reading: the server must keep taking (and discarding) the
+    // bytes after its close frame, or the writes fail and the unread rest makes the kernel reset the
+    // connection, losing the close frame.
+    byte[] payload = new byte[4 * 1024 * 1024];
+    java.util.Arrays.fill(payload, (byte) 'a');
+    raw.sendBytes(RawSocket.frame(0x81, true, payload.length, payload));
+
+    assertThat(raw.awaitClose()).isEqualTo(1009);
+    chat.assertStillChatting();
+  }
+
+  @Test
   void farOverTheLimitClosesWith1009() {
     RawSocket raw = chat.openRaw();
     raw.hello("mallory");

@@ -1,7 +1,10 @@
 package dev.natter.chat.websocket.internal;
 
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.Grizzly;
@@ -16,6 +19,7 @@ import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.nio.NIOConnection;
 
 /**
  * Enforces the message size limit and the frame header rules on the bytes of an upgraded connection,
@@ -31,19 +35,28 @@ import org.glassfish.grizzly.memory.Buffers;
 final class MessageSizeFilter extends BaseFilter {
   private static final Attribute<MessageSizeScanner> SCANNER =
       Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(MessageSizeFilter.class.getName() + ".scanner");
+  private static final Attribute<Boolean> CLOSING =
+      Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(MessageSizeFilter.class.getName() + ".closing");
+  /** How long a closed connection's peer has to stop sending and close its end. */
+  static final long LINGER_MILLIS = 2_000;
 
   private final int limit;
+  private final ScheduledExecutorService timers;
 
-  private MessageSizeFilter(int limit) {
+  private MessageSizeFilter(int limit, ScheduledExecutorService timers) {
     this.limit = limit;
+    this.timers = timers;
   }
 
-  /** An add-on that puts the filter before the HTTP server's handlers; register it before Tyrus's. */
-  static AddOn addOn(int limit) {
+  /**
+   * An add-on that puts the filter before the HTTP server's handlers; register it before Tyrus's.
+   * {@code timers} ends connections whose peer does not close after the close frame.
+   */
+  static AddOn addOn(int limit, ScheduledExecutorService timers) {
     return new AddOn() {
       @Override
       public void setup(NetworkListener listener, FilterChainBuilder builder) {
-        builder.add(builder.indexOfType(HttpServerFilter.class), new MessageSizeFilter(limit));
+        builder.add(builder.indexOfType(HttpServerFilter.class), new MessageSizeFilter(limit, timers));
       }
     };
   }
@@ -61,6 +74,9 @@ final class MessageSizeFilter extends BaseFilter {
       return ctx.getInvokeAction();
     }
     Connection<?> connection = ctx.getConnection();
+    if (Boolean.TRUE.equals(CLOSING.get(connection))) {
+      return ctx.getStopAction(); // the rest of what the peer sent before it saw our close
+    }
     MessageSizeScanner scanner = SCANNER.get(connection);
     if (scanner == null) {
       scanner = new MessageSizeScanner(limit);
@@ -85,14 +101,21 @@ final class MessageSizeFilter extends BaseFilter {
     return frame;
   }
 
+  /**
+   * Sends the close frame, then ends our side and reads (discarding) until the peer closes, for at most
+   * {@link #LINGER_MILLIS}. Closing the socket at once, with the rest of an oversized message still
+   * unread, makes the kernel answer with a reset, and a client reading behind its own sending may then
+   * lose the close frame and see 1006 instead of the code.
+   */
   // Grizzly's write signature takes a raw WriteResult handler.
   @SuppressWarnings({"rawtypes", "unchecked"})
-  private static void closeWith(Connection<?> connection, int code, String reason) {
+  private void closeWith(Connection<?> connection, int code, String reason) {
+    CLOSING.set(connection, Boolean.TRUE);
     Buffer close = Buffers.wrap(connection.getMemoryManager(), closeFrame(code, reason));
     connection.write(close, new org.glassfish.grizzly.EmptyCompletionHandler() {
       @Override
       public void completed(Object result) {
-        connection.closeSilently();
+        linger(connection);
       }
 
       @Override
@@ -100,5 +123,16 @@ final class MessageSizeFilter extends BaseFilter {
         connection.closeSilently();
       }
     });
+  }
+
+  private void linger(Connection<?> connection) {
+    try {
+      if (connection instanceof NIOConnection nio && nio.getChannel() instanceof SocketChannel channel) {
+        channel.shutdownOutput();
+      }
+      timers.schedule(connection::closeSilently, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (IOException | RuntimeException e) {
+      connection.closeSilently();
+    }
   }
 }

@@ -111,7 +111,8 @@ public final class WebSocketServer {
     handshakeTimers.setRemoveOnCancelPolicy(true);
     network.registerAddOn(HandshakeTimeoutFilter.addOn(handshakeTimeout, handshakeTimers));
     // Added before Tyrus's, so they sit before it in the chain (each goes before the HTTP handlers).
-    network.registerAddOn(MessageSizeFilter.addOn(maxFrameBytes));
+    // The same timer ends connections closed for a broken or oversized frame whose peer lingers.
+    network.registerAddOn(MessageSizeFilter.addOn(maxFrameBytes, handshakeTimers));
     network.registerAddOn(OriginFilter.addOn(this::admits));
     network.registerAddOn(UpgradeHeadersFilter.addOn());
     network.registerAddOn(CredentialFilter.addOn(vault));
