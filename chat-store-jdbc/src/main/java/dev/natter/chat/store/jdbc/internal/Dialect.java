@@ -58,6 +58,16 @@ public interface Dialect {
    */
   void lockSchema(Connection connection) throws SQLException;
 
+  /**
+   * Called by the writer on its connection, outside a transaction, when nothing is queued and it has
+   * committed {@code commitsSince} times since the housekeeping was last done: housekeeping that would
+   * otherwise delay a commit. Returns whether it was done (the count then starts again). Nothing by
+   * default.
+   */
+  default boolean whileIdle(Connection connection, int commitsSince) throws SQLException {
+    return false;
+  }
+
   /** The statements that take the schema from {@code version - 1} to {@code version}. */
   List<String> migration(int version);
 

@@ -57,6 +57,8 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   // The writer thread's alone.
   private Connection connection;
+  /** Commits since the dialect's idle housekeeping last ran; the writer thread's own. */
+  private int commitsSinceIdle;
   /** Room -> appends of that room with a lower ticket fail: they were queued behind a failed one. */
   private final Map<String, Long> failedBefore = new HashMap<>();
 
@@ -144,6 +146,9 @@ public final class GroupCommitWriter implements AutoCloseable {
           break;
         }
         batch.clear();
+        if (queue.isEmpty()) {
+          whileIdle();
+        }
       }
     } catch (InterruptedException e) {
       // Nothing interrupts the writer but a JVM going down; it ends as a close would.
@@ -195,6 +200,21 @@ public final class GroupCommitWriter implements AutoCloseable {
     complete(new ArrayList<>(batch), Failures.internal(Failures.APPEND_FAILED));
   }
 
+  // Lets the dialect do its housekeeping (SQLite's checkpoint) now that nothing waits for a commit.
+  private void whileIdle() {
+    if (connection == null || commitsSinceIdle == 0) {
+      return;
+    }
+    try {
+      if (database.dialect().whileIdle(connection, commitsSinceIdle)) {
+        commitsSinceIdle = 0;
+      }
+    } catch (SQLException | RuntimeException e) {
+      // Housekeeping only: the next commit works without it, and the next idle moment tries again.
+      LOG.log(System.Logger.Level.DEBUG, "housekeeping while idle failed", e);
+    }
+  }
+
   private boolean queuedBehindFailure(Pending pending) {
     Long mark = failedBefore.get(pending.message.room());
     if (mark == null) {
@@ -229,6 +249,7 @@ public final class GroupCommitWriter implements AutoCloseable {
       written = writeInTransaction(messages);
     }
     database.dialect().commit(connection);
+    commitsSinceIdle++;
     log.committed(written);
     return written.messages();
   }

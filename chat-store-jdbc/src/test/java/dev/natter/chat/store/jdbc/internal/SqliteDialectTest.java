@@ -3,11 +3,16 @@ package dev.natter.chat.store.jdbc.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.natter.chat.User;
+import dev.natter.chat.spi.HistoryStore.NewMessage;
+import dev.natter.chat.store.jdbc.JdbcHistoryStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +28,28 @@ class SqliteDialectTest {
       assertThat(pragma(connection, "journal_mode")).isEqualTo("wal");
       assertThat(pragma(connection, "synchronous")).as("FULL").isEqualTo("2");
       assertThat(pragma(connection, "busy_timeout")).isEqualTo("1234");
+      assertThat(pragma(connection, "wal_autocheckpoint")).as("only a backstop").isEqualTo("10000");
       assertThat(connection.getAutoCommit()).isTrue();
+    }
+  }
+
+  @Test
+  void anIdleWriterCopiesTheLogIntoTheDatabaseFile() throws Exception {
+    Path file = folder.resolve("history.db");
+    User alice = new User("alice", "Alice");
+    String text = "x".repeat(1_000);
+    int appends = SqliteDialect.CHECKPOINT_AFTER_COMMITS + 50;
+    try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(file)) {
+      long before = Files.size(file);
+      for (int i = 0; i < appends; i++) {
+        // One at a time: the writer is idle between them.
+        store.append(new NewMessage("general", "mid-" + i, alice, null, text, Instant.ofEpochMilli(i), null)).join();
+      }
+
+      assertThat(Files.size(file) - before)
+          .as("the first %s messages' pages are in the database file, not only in the log",
+              SqliteDialect.CHECKPOINT_AFTER_COMMITS)
+          .isGreaterThan((long) SqliteDialect.CHECKPOINT_AFTER_COMMITS * text.length());
     }
   }
 
