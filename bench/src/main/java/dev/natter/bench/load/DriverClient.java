@@ -150,7 +150,7 @@ final class DriverClient implements WebSocket.Listener {
   }
 
   private void dispatch(CharSequence frame) {
-    String[] f = Json.fields(frame, "type", "text", "code", "message");
+    String[] f = Json.fields(frame.toString(), "type", "text", "code", "message");
     String type = f[0] == null ? "" : f[0];
     switch (type) {
       case "message" -> handler.message(this, f[1] == null ? "" : f[1]);
