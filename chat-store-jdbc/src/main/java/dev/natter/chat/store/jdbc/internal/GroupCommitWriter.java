@@ -130,7 +130,12 @@ public final class GroupCommitWriter implements AutoCloseable {
     List<Pending> batch = new ArrayList<>(maxBatch);
     try {
       while (true) {
-        batch.add(queue.take());
+        Pending first = queue.poll();
+        if (first == null) {
+          whileIdle(); // nothing waits for a commit now
+          first = queue.take();
+        }
+        batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
         int end = batch.indexOf(END);
         queued.addAndGet(-(end < 0 ? batch.size() : batch.size() - 1));
@@ -146,9 +151,6 @@ public final class GroupCommitWriter implements AutoCloseable {
           break;
         }
         batch.clear();
-        if (queue.isEmpty()) {
-          whileIdle();
-        }
       }
     } catch (InterruptedException e) {
       // Nothing interrupts the writer but a JVM going down; it ends as a close would.
