@@ -236,6 +236,9 @@ final class RawSocket implements AutoCloseable {
     } catch (IOException e) {
       // A reset: the server closed while bytes of ours were still unread. Closed all the same.
     }
+    // Then close our side, as every WebSocket client does once the server ended its own: a server that
+    // closed for a protocol error waits for that before it lets the connection go.
+    close();
   }
 
   /** Sends a close frame with {@code code} (1000 ends the session at once) and no reason. */
