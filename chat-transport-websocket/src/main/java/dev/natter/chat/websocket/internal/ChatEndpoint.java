@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.tyrus.core.TyrusSession;
 
@@ -49,11 +50,13 @@ public final class ChatEndpoint extends Endpoint {
   private final CredentialVault vault;
   private final RawSockets rawSockets;
   private final SocketWrites writes;
+  private final ScheduledExecutorService timers;
 
   ChatEndpoint(ServerTransportListener engine, JsonCodec codec, int maxFrameBytes, CredentialVault vault,
-      RawSockets rawSockets, SocketWrites writes) {
+      RawSockets rawSockets, SocketWrites writes, ScheduledExecutorService timers) {
     this.vault = vault;
     this.writes = writes;
+    this.timers = timers;
     this.rawSockets = rawSockets;
     this.engine = engine;
     this.codec = codec;
@@ -111,7 +114,7 @@ public final class ChatEndpoint extends Endpoint {
     session.setMaxIdleTimeout(NO_IDLE_TIMEOUT);
     Object raw = config.getUserProperties().get(RAW_CONNECTION);
     SocketConnection connection = new SocketConnection(session, handshake(session, config),
-        raw instanceof Connection<?> grizzly ? grizzly : null, writes);
+        raw instanceof Connection<?> grizzly ? grizzly : null, writes, timers);
     session.getUserProperties().put(SocketConnection.class.getName(), connection);
     open.add(connection);
     connection.attach(engine.connectionOpened(connection));

@@ -10,7 +10,11 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.asyncqueue.WritableMessage;
@@ -29,12 +33,20 @@ import org.glassfish.grizzly.memory.Buffers;
  */
 final class SocketConnection implements ServerConnection {
   private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
+  /** How long a close waits for the frames queued before it. */
+  static final long DRAIN_MILLIS = 5_000;
 
   private final Session session;
   private final Handshake handshake;
   /** The socket under the WebSocket, and its transport's write queue; {@code null} if not known. */
   private final TCPNIOConnection raw;
   private final SocketWrites writes;
+  private final ScheduledExecutorService timers;
+  /** Frames handed to the socket's write queue and not yet written (or failed). */
+  private final AtomicInteger unwritten = new AtomicInteger();
+  /** The close asked for, kept while queued frames drain; see {@link #close}. */
+  private volatile CloseReason drainingClose;
+  private final AtomicBoolean closeSent = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile ServerConnectionListener listener;
@@ -42,7 +54,9 @@ final class SocketConnection implements ServerConnection {
   private volatile long lastSeenNanos = System.nanoTime();
   private volatile boolean pingOutstanding;
 
-  SocketConnection(Session session, Handshake handshake, Connection<?> raw, SocketWrites writes) {
+  SocketConnection(Session session, Handshake handshake, Connection<?> raw, SocketWrites writes,
+      ScheduledExecutorService timers) {
+    this.timers = timers;
     this.session = session;
     this.handshake = handshake;
     this.raw = raw instanceof TCPNIOConnection tcp ? tcp : null;
@@ -90,31 +104,64 @@ final class SocketConnection implements ServerConnection {
    * (A TLS filter in the chain would need them to walk it; this server has none.)
    */
   private void write(Buffer bytes, Runnable onDone) {
+    unwritten.incrementAndGet();
     writes.write(raw, bytes, new EmptyCompletionHandler<WriteResult<WritableMessage, SocketAddress>>() {
       @Override
       public void completed(WriteResult<WritableMessage, SocketAddress> result) {
-        onDone.run();
+        written(onDone);
       }
 
       @Override
       public void failed(Throwable error) {
-        onDone.run();
+        written(onDone);
       }
 
       @Override
       public void cancelled() {
-        onDone.run();
+        written(onDone);
       }
     });
   }
 
+  private void written(Runnable onDone) {
+    onDone.run();
+    if (unwritten.decrementAndGet() == 0 && drainingClose != null) {
+      sendClose();
+    }
+  }
+
+  /**
+   * Closes after the frames already queued are written: Tyrus ends the TCP connection soon after its
+   * close frame, and frames still in the socket's write queue then (under load, when writes are
+   * gathered, a burst of them) would be lost; a shutting-down server's last acknowledgements among them.
+   * Bounded by {@link #DRAIN_MILLIS}. A slow consumer is closed at once: its queue is what is wrong.
+   */
   @Override
   public void close(int code, String reason) {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
+    drainingClose = new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason);
+    if (code == CloseCodes.SLOW_CONSUMER || unwritten.get() == 0) {
+      sendClose();
+      return;
+    }
     try {
-      session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+      timers.schedule(this::sendClose, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopped) {
+      sendClose(); // the server is stopping: no time to wait
+    }
+    if (unwritten.get() == 0) {
+      sendClose(); // the last write finished before drainingClose was visible to it
+    }
+  }
+
+  private void sendClose() {
+    if (!closeSent.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      session.close(drainingClose);
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "closing a socket failed; ending it", e);
       end(CloseCodes.ABNORMAL, "connection lost");

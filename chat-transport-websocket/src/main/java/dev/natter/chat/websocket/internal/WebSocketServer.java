@@ -60,7 +60,7 @@ public final class WebSocketServer {
   private volatile boolean accepting;
   private ScheduledExecutorService heartbeat;
   private volatile SocketWrites writes;
-  private ScheduledThreadPoolExecutor handshakeTimers;
+  private ScheduledThreadPoolExecutor timers;
 
   public WebSocketServer(String host, int port, String path, List<String> allowedOrigins,
       Path staticDirectory, String staticResources, List<RouteSpec> routes, Duration pingInterval,
@@ -95,10 +95,15 @@ public final class WebSocketServer {
     CredentialVault vault = new CredentialVault();
     RawSockets rawSockets = new RawSockets();
     writes = new SocketWrites(network.getTransport(), gatherWritesAbove);
-    endpoint = new ChatEndpoint(engine, codec, maxFrameBytes, vault, rawSockets, writes);
+    // One timer thread: handshake deadlines, connections that linger after a close, closes waiting for
+    // queued frames; cancelled tasks are dropped from the queue at once.
+    timers = new ScheduledThreadPoolExecutor(1, new DaemonThreads("natter-ws-timers"));
+    timers.setRemoveOnCancelPolicy(true);
+    endpoint = new ChatEndpoint(engine, codec, maxFrameBytes, vault, rawSockets, writes, timers);
     try {
       container.register(endpoint.config(path, this::admits));
     } catch (DeploymentException e) {
+      timers.shutdownNow();
       throw new IOException("could not deploy the chat endpoint at " + path, e);
     }
 
@@ -106,13 +111,10 @@ public final class WebSocketServer {
     network.getTransport().setReadBufferSize(READ_BUFFER_BYTES);
     // WebSocket connections live long; the heartbeat, not an HTTP keep-alive timer, ends dead ones.
     network.getKeepAlive().setIdleTimeoutInSeconds(-1);
-    // One timer per connection until it is upgraded; cancelled ones are dropped from the queue at once.
-    handshakeTimers = new ScheduledThreadPoolExecutor(1, new DaemonThreads("natter-ws-handshake"));
-    handshakeTimers.setRemoveOnCancelPolicy(true);
-    network.registerAddOn(HandshakeTimeoutFilter.addOn(handshakeTimeout, handshakeTimers));
+    network.registerAddOn(HandshakeTimeoutFilter.addOn(handshakeTimeout, timers));
     // Added before Tyrus's, so they sit before it in the chain (each goes before the HTTP handlers).
     // The same timer ends connections closed for a broken or oversized frame whose peer lingers.
-    network.registerAddOn(MessageSizeFilter.addOn(maxFrameBytes, handshakeTimers));
+    network.registerAddOn(MessageSizeFilter.addOn(maxFrameBytes, timers));
     network.registerAddOn(OriginFilter.addOn(this::admits));
     network.registerAddOn(UpgradeHeadersFilter.addOn());
     network.registerAddOn(CredentialFilter.addOn(vault));
@@ -133,7 +135,7 @@ public final class WebSocketServer {
       server.start();
     } catch (IOException e) {
       server.shutdownNow();
-      handshakeTimers.shutdownNow();
+      timers.shutdownNow();
       container.stop();
       throw new IOException("could not listen on " + host + ":" + configuredPort + ": " + e.getMessage(), e);
     }
@@ -173,8 +175,8 @@ public final class WebSocketServer {
     if (heartbeat != null) {
       heartbeat.shutdownNow();
     }
-    if (handshakeTimers != null) {
-      handshakeTimers.shutdownNow();
+    if (timers != null) {
+      timers.shutdownNow();
     }
     if (http != null) {
       http.shutdownNow();
