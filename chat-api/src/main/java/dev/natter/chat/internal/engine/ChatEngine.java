@@ -77,6 +77,8 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final AtomicBoolean released = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
+  /** How long a room's sequencer lets a hole stay open before it reads the store; see {@link RoomSequencer}. */
+  private volatile Duration gapFillDelay = RoomSequencer.DEFAULT_GAP_FILL_DELAY;
 
   public ChatEngine(
       ServerTransport transport,
@@ -104,7 +106,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     }
     this.scheduler = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("natter-timer"));
     this.idempotency = new IdempotencyCache(store, clock.millis());
-    this.rooms = new RoomRegistry(store, sessions, this::prepare, listener);
+    this.rooms = new RoomRegistry(store, sessions, this::prepare, listener, this::armGapFill);
     this.rights = new Rights(roomAuthorizer, store);
     this.requests = new Requests(store, sessions, rooms, idempotency, limits, clock, ids, rights);
   }
@@ -314,6 +316,27 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     } catch (RejectedExecutionException shuttingDown) {
       return null;
     }
+  }
+
+  /** Sets the gap-fill delay of the rooms' sequencers (default 100 ms); for tests. */
+  void gapFillDelay(Duration delay) {
+    this.gapFillDelay = delay;
+  }
+
+  /** A room this server has opened, or {@code null}; for tests. */
+  Room existingRoom(String name) {
+    return rooms.existing(name);
+  }
+
+  // A gap fill reads the store, which may block: the timer only hands it to the executor.
+  private void armGapFill(Runnable fill) {
+    schedule(() -> {
+      try {
+        executor.execute(fill);
+      } catch (RejectedExecutionException shuttingDown) {
+        // The server is closing: the hole no longer matters.
+      }
+    }, gapFillDelay);
   }
 
   PreparedFrame prepare(ServerFrame frame) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A room's membership and its order. Everything that must be seen in {@code seq} order (storing a
@@ -28,16 +29,20 @@ final class Room {
   private final Map<String, Member> members = new LinkedHashMap<>();
 
   /**
-   * Appends handed to the store and not yet delivered, in the order they were handed over (which is
-   * their {@code seq} order). Guarded by {@link #lock}.
+   * Appends handed to the store and not yet offered to the {@link #sequencer}, in the order they were
+   * handed over (which is the order the store numbers them in). Guarded by {@link #lock}.
    */
   final Deque<PendingAppend> pending = new ArrayDeque<>();
 
   /**
    * The highest {@code seq} delivered live (or stored before this room was opened). Messages above it
-   * may be stored but are still on their way; a join's snapshot stops here. Guarded by {@link #lock}.
+   * may be stored but are still on their way; a join's snapshot stops here. Only the {@link #sequencer}
+   * moves it. Guarded by {@link #lock}.
    */
   long deliveredSeq;
+
+  /** Delivers the room's stored messages in {@code seq} order, each once. */
+  final RoomSequencer sequencer;
 
   private volatile int memberCount;
 
@@ -48,9 +53,14 @@ final class Room {
    */
   private Session[] sessions;
 
-  Room(String name, long storedSeq) {
+  /**
+   * @param storedSeq the room's latest stored {@code seq}: those up to it are not delivered live
+   * @param sequencer makes the room's sequencer; it may keep the room but not use it yet
+   */
+  Room(String name, long storedSeq, Function<Room, RoomSequencer> sequencer) {
     this.name = name;
     this.deliveredSeq = storedSeq;
+    this.sequencer = sequencer.apply(this);
   }
 
   /** An append on its way to the store, and the future completed once it was delivered. */

@@ -22,8 +22,8 @@ import java.util.function.Function;
 
 /**
  * The rooms, and the one path every message takes: handed to the store under its room's lock, then,
- * once stored, fanned out under that lock again, strictly in the order it was handed over. So {@code seq}
- * order is delivery order, and a slow disk holds up no other room.
+ * once stored, offered to the room's {@link RoomSequencer} under that lock again, in the order it was
+ * handed over. The sequencer delivers in {@code seq} order, so a slow disk holds up no other room.
  */
 final class RoomRegistry {
   private static final System.Logger LOG = System.getLogger(RoomRegistry.class.getName());
@@ -35,22 +35,26 @@ final class RoomRegistry {
   private final SessionRegistry sessions;
   private final Function<ServerFrame, PreparedFrame> prepare;
   private final ChatServerListener listener;
+  private final RoomSequencer.FillTimer fillTimer;
 
   RoomRegistry(
       HistoryStore store,
       SessionRegistry sessions,
       Function<ServerFrame, PreparedFrame> prepare,
-      ChatServerListener listener) {
+      ChatServerListener listener,
+      RoomSequencer.FillTimer fillTimer) {
     this.store = store;
     this.sessions = sessions;
     this.prepare = prepare;
     this.listener = listener;
+    this.fillTimer = fillTimer;
   }
 
   /** The room, created when it does not exist. The caller has checked the name. */
   Room room(String name) {
     Room room = rooms.get(name);
-    return room != null ? room : rooms.computeIfAbsent(name, n -> new Room(n, store.state(n).latestSeq()));
+    return room != null ? room : rooms.computeIfAbsent(name, n -> new Room(n, store.state(n).latestSeq(),
+        r -> new RoomSequencer(r, store, fillTimer, message -> fanOut(r, message))));
   }
 
   /** The room, or {@code null}. */
@@ -61,7 +65,8 @@ final class RoomRegistry {
   /**
    * Hands a message to the store and, once stored, delivers it to every attached session in the room
    * (for a direct room: every session of its two users). The frame is prepared once for all. The future
-   * completes after the delivery, or exceptionally when the store failed.
+   * completes after the delivery (which waits for the messages before it in {@code seq}), or
+   * exceptionally when the store failed.
    */
   CompletableFuture<ChatMessage> publish(HistoryStore.NewMessage message) {
     Room room = room(message.room());
@@ -89,35 +94,45 @@ final class RoomRegistry {
     return inFlight.get() == 0;
   }
 
-  // Delivers, in hand-over order, every pending append whose store step finished. Whichever thread
-  // completes a store future runs this; the lock and the queue keep the order whatever that thread is.
+  // Offers to the sequencer, in hand-over order, every pending append whose store step finished, so
+  // each sender's answers keep the order of its sends. Whichever thread completes a store future runs
+  // this; the lock and the queue keep the order whatever that thread is.
   private void deliverStored(Room room) {
     room.lock.lock();
     try {
       while (!room.pending.isEmpty() && room.pending.peekFirst().stored.isDone()) {
         Room.PendingAppend head = room.pending.removeFirst();
-        // In flight until the broadcast and the sender's answer (queued by what completing the future
-        // runs) are out: a graceful shutdown that saw it done before could close ahead of the ack.
+        ChatMessage stored;
         try {
-          ChatMessage stored;
+          stored = head.stored.join();
+        } catch (CompletionException | CancellationException e) {
           try {
-            stored = head.stored.join();
-          } catch (CompletionException | CancellationException e) {
             head.delivered.completeExceptionally(e.getCause() != null ? e.getCause() : e);
-            continue;
+          } finally {
+            inFlight.decrementAndGet();
           }
-          deliver(room, stored);
-          head.delivered.complete(stored);
-        } finally {
-          inFlight.decrementAndGet();
+          continue;
         }
+        // Normally delivered right here; behind a hole, once it closes. In flight until the broadcast
+        // and the sender's answer (queued by what completing the future runs) are out: a graceful
+        // shutdown that saw it done before could close ahead of the ack.
+        room.sequencer.offer(stored, () -> {
+          try {
+            notifyListener(() -> listener.onMessage(stored));
+            head.delivered.complete(stored);
+          } finally {
+            inFlight.decrementAndGet();
+          }
+        });
       }
     } finally {
       room.lock.unlock();
     }
   }
 
-  private void deliver(Room room, ChatMessage stored) {
+  // The sequencer's delivery of one message to this server's connections, under the room's lock. The
+  // listener is told by the local append (above), so a message another server stored is not reported.
+  private void fanOut(Room room, ChatMessage stored) {
     PreparedFrame frame = prepare.apply(new ServerFrame.MessageEvent(stored));
     if (stored.to() != null) {
       deliverToUser(stored.from().id(), frame);
@@ -125,8 +140,6 @@ final class RoomRegistry {
     } else {
       room.forEachConnection(null, connection -> connection.deliver(frame));
     }
-    room.deliveredSeq = Math.max(room.deliveredSeq, stored.seq());
-    notifyListener(() -> listener.onMessage(stored));
   }
 
   /** Tells the room's other users of a presence change. Call under the room's lock. */
