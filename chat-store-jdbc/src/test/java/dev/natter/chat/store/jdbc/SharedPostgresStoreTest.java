@@ -2,12 +2,18 @@ package dev.natter.chat.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.natter.chat.ChatException;
 import dev.natter.chat.ChatMessage;
 import dev.natter.chat.ChatStatus;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.HistoryStore.NewMessage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,15 +30,19 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -164,6 +174,7 @@ class SharedPostgresStoreTest {
     User bob = new User("bob", "Bob");
     CompletableFuture<ChatMessage> original = first.append(message("general", bob, "again"));
     CompletableFuture<ChatMessage> repeat = first.append(message("general", bob, "again"));
+    repeat.join(); // before the later message takes the claim over
     ChatMessage later = second.append(new NewMessage("general", "late-" + mids.incrementAndGet(), bob, null,
         "eleven minutes later", NOW.plusSeconds(11 * 60), "again")).join();
 
@@ -194,6 +205,93 @@ class SharedPostgresStoreTest {
     }
     assertThat(second.append(message("general", alice, null)).join().seq()).as("no seq lost").isEqualTo(2);
     assertThat(storedSeqs("general")).containsExactly(1L, 2L);
+  }
+
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void aWriterKilledMidBatchLosesNothingItAcknowledgedAndTheOtherStoreGoesOnWithoutAGap() throws Exception {
+    Path errors = Files.createTempFile("natter-child", ".err");
+    String java = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        CrashingAppender.class.getName(), url)
+        .redirectError(errors.toFile())
+        .start();
+    Map<String, String> acked = new HashMap<>(); // room/seq -> mid, of both writers
+    AtomicBoolean stop = new AtomicBoolean();
+    List<CompletableFuture<ChatMessage>> ours = new ArrayList<>();
+    User parent = new User("parent", "Parent");
+    // This store appends to the child's rooms meanwhile, one thread, so its calls are in order.
+    Thread appender = new Thread(() -> {
+      Semaphore window = new Semaphore(200);
+      for (int i = 0; !stop.get(); i++) {
+        window.acquireUninterruptibly();
+        CompletableFuture<ChatMessage> f = first.append(message("room" + (i % 2), parent, "p-" + i));
+        f.whenComplete((m, e) -> window.release());
+        synchronized (ours) {
+          ours.add(f);
+        }
+      }
+    });
+    int acks = 0;
+    try {
+      BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+      appender.start();
+      while (acks < 2_000) {
+        String line = lines.readLine();
+        if (line == null) {
+          fail("the child ended after " + acks + " acks:\n" + Files.readString(errors));
+        }
+        String[] ack = line.split(" ");
+        acked.put(ack[1] + "/" + ack[2], ack[3]);
+        acks++;
+      }
+      assertThat(child.isAlive()).as("killed while appending").isTrue();
+    } finally {
+      child.destroyForcibly(); // SIGKILL, mid-batch: PostgreSQL rolls its transaction back
+      child.waitFor();
+      Thread.sleep(200); // this store goes on appending after the kill
+      stop.set(true);
+      appender.join();
+      Files.deleteIfExists(errors);
+    }
+
+    int failed = 0;
+    synchronized (ours) {
+      for (CompletableFuture<ChatMessage> f : ours) {
+        try {
+          ChatMessage m = f.get(30, TimeUnit.SECONDS);
+          acked.put(m.room() + "/" + m.seq(), m.mid());
+        } catch (ExecutionException e) {
+          failed++; // allowed (a lock waited past 2 s): nothing stored, checked below
+        }
+      }
+    }
+    assertThat(failed).as("appends of this store that failed").isLessThan(ours.size());
+    Set<String> mids = new HashSet<>();
+    for (String room : List.of("room0", "room1")) {
+      Map<String, String> stored = new HashMap<>();
+      List<Long> seqs = new ArrayList<>();
+      try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+          PreparedStatement select = connection.prepareStatement(
+              "SELECT seq, mid FROM messages WHERE room = ? ORDER BY seq")) {
+        select.setString(1, room);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            seqs.add(rows.getLong(1));
+            stored.put(room + "/" + rows.getLong(1), rows.getString(2));
+            assertThat(mids.add(rows.getString(2))).as("stored once").isTrue();
+          }
+        }
+      }
+      assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+      acked.forEach((key, mid) -> {
+        if (key.startsWith(room + "/")) {
+          assertThat(stored).containsEntry(key, mid);
+        }
+      });
+      assertThat(second.append(message(room, parent, null)).join().seq()).isEqualTo(seqs.size() + 1L);
+    }
   }
 
   @Test
