@@ -50,10 +50,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Schema.</b> Created on an empty database and migrated on open, each version in one transaction;
  * a database whose schema is newer than this code is refused ({@link IllegalStateException}, naming both
  * versions). Version 1 holds the logs, version 2 adds room bans, version 3 adds
- * {@linkplain #accounts() accounts}.
+ * {@linkplain #accounts() accounts}, version 4 adds the cid claims of shared stores.
  *
- * <p><b>One store per database.</b> The writer remembers each room's latest {@code seq}; a second store
- * writing to the same database would have its batches refused by the {@code (room, seq)} key.
+ * <p><b>One store per database,</b> by default. The writer remembers each room's latest {@code seq}; a
+ * second store writing to the same database would have its batches refused by the {@code (room, seq)}
+ * key. Several stores on one PostgreSQL database need {@link Builder#shared(boolean) shared(true)}.
  *
  * <p><b>Failures.</b> When the database cannot take a batch (a locked or unwritable file, a full disk,
  * a server that went away), the batch's appends fail with {@link ChatStatus.Code#INTERNAL}, nothing of
@@ -201,6 +202,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private int maxBatchSize = 1_000;
     private int readConnections = 4;
     private Duration busyTimeout = Duration.ofSeconds(5);
+    private boolean shared;
 
     private Builder(String url, String user, String password, Path sqliteFile) {
       this.url = url;
@@ -241,6 +243,28 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     /**
+     * PostgreSQL only: whether other stores, in this process or others, may append to the same
+     * database (default false). Shared, each room's {@code seq} is assigned in the append's
+     * transaction from the room's row-locked counter, never from memory, so the stores' appends to one
+     * room are numbered 1, 2, 3, ... without a gap or a duplicate, and a {@code seq} is committed only
+     * after every lower one of its room. An append whose sender stored the same {@code cid} within the
+     * last 10 minutes (by the messages' timestamps), through any of the stores, stores nothing and
+     * completes with that first message. A batch that waits more than 2 s for a row another store
+     * holds fails with {@code INTERNAL}. The cost: a round trip per batch for its rooms, another for its
+     * cids, and one room's batches from different stores take turns.
+     *
+     * @throws IllegalArgumentException when {@code true} for SQLite, whose file one store writes
+     */
+    public Builder shared(boolean shared) {
+      if (shared && !Dialect.forUrl(url, Duration.ZERO).allowsSharedWriters()) {
+        throw new IllegalArgumentException("a shared history store needs PostgreSQL: "
+            + Dialect.forUrl(url, Duration.ZERO).name() + " is written by one store only");
+      }
+      this.shared = shared;
+      return this;
+    }
+
+    /**
      * Connects, creates or migrates the schema, and starts the writer.
      *
      * @throws ChatException with {@code INTERNAL} when the database cannot be reached or set up
@@ -265,7 +289,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         throw new ChatException(ChatStatus.of(ChatStatus.Code.INTERNAL,
             "cannot open the " + dialect.name() + " history database"), e);
       }
-      GroupCommitWriter writer = new GroupCommitWriter(database, epoch, queueCapacity, maxBatchSize);
+      GroupCommitWriter writer = new GroupCommitWriter(database, epoch, queueCapacity, maxBatchSize, shared);
       HistoryReads reads = new HistoryReads(database, epoch, readConnections);
       return new JdbcHistoryStore(describe(), writer, reads);
     }

@@ -15,7 +15,8 @@ import java.util.concurrent.Semaphore;
 /**
  * The child JVM of {@link CrashSafetyTest}: appends to two rooms of a SQLite store as fast as it can and
  * prints {@code ack ROOM SEQ MID} for every acknowledged append, until it is killed. It also ends when
- * its standard input closes, so a test that died leaves no process behind.
+ * its standard input closes, so a test that died leaves no process behind. Given a PostgreSQL URL
+ * instead of a file, it opens a shared store there as user postgres ({@link SharedPostgresStoreTest}).
  */
 final class CrashingAppender {
   private CrashingAppender() {}
@@ -34,7 +35,9 @@ final class CrashingAppender {
     orphanGuard.setDaemon(true);
     orphanGuard.start();
 
-    HistoryStore store = JdbcHistoryStore.sqlite(Path.of(args[0]));
+    HistoryStore store = args[0].startsWith("jdbc:postgresql:")
+        ? JdbcHistoryStore.builderForUrl(args[0], "postgres", null).shared(true).open()
+        : JdbcHistoryStore.sqlite(Path.of(args[0]));
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
     User user = new User("child", "Child");
     Semaphore window = new Semaphore(500);

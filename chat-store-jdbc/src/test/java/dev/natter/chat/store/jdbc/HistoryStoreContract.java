@@ -473,7 +473,7 @@ abstract class HistoryStoreContract {
     String epoch = store.state("general").epoch();
     store.close();
     // Take the database back to version 2, as the Natter before accounts left it.
-    assumeTrue(executeSql("DROP TABLE accounts", "DELETE FROM schema_version WHERE version > 2"),
+    assumeTrue(executeSql("DROP TABLE accounts", "DROP TABLE cids", "DELETE FROM schema_version WHERE version > 2"),
         "no direct access to this store's database");
 
     HistoryStore migrated = open();

@@ -97,6 +97,7 @@ class JdbcHistoryStoreTest {
     // Take the database back to version 1, as an older Natter left it.
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement statement = connection.createStatement()) {
+      statement.execute("DROP TABLE cids");
       statement.execute("DROP TABLE accounts");
       statement.execute("DROP TABLE bans");
       statement.execute("DELETE FROM schema_version WHERE version > 1");
@@ -109,6 +110,18 @@ class JdbcHistoryStoreTest {
       Account alice = new Account(new User("alice", "alice"), "hash", Instant.ofEpochMilli(2));
       assertThat(store.accounts().create(alice)).isTrue();
       assertThat(store.accounts().find("alice")).contains(alice);
+    }
+  }
+
+  @Test
+  void sqliteRefusesSharedMode() {
+    var builder = JdbcHistoryStore.sqliteBuilder(folder.resolve("x.db"));
+    assertThatThrownBy(() -> builder.shared(true)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PostgreSQL").hasMessageContaining("SQLite");
+    var byUrl = JdbcHistoryStore.builderForUrl("jdbc:sqlite:" + folder.resolve("y.db"), null, null);
+    assertThatThrownBy(() -> byUrl.shared(true)).isInstanceOf(IllegalArgumentException.class);
+    try (JdbcHistoryStore store = builder.shared(false).open()) {
+      assertThat(store.state("general").latestSeq()).isZero();
     }
   }
 

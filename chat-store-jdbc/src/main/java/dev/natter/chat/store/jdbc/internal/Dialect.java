@@ -40,6 +40,15 @@ public interface Dialect {
   /** Driver properties added to the user's credentials when connecting. */
   Properties connectionProperties();
 
+  /**
+   * Whether several stores, in several processes, may write to one database of this kind (shared mode:
+   * each room's {@code seq} taken from a row-locked counter in the append transaction). False by
+   * default: a SQLite file is one machine's, and its single write lock makes sharing pointless.
+   */
+  default boolean allowsSharedWriters() {
+    return false;
+  }
+
   /** Prepares a new connection (session settings), leaving it in auto-commit mode for reads. */
   void configure(Connection connection) throws SQLException;
 

@@ -35,6 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * next append after them takes the failed one's {@code seq}. An append made concurrently with that
  * decision may go either way; both keep the log gap-free. After a failure the writer drops its
  * connection and opens a new one for the next batch, so a database that comes back is used again.
+ *
+ * <p>Shared (several stores on one PostgreSQL database), the batch is the same but its {@code seq}s
+ * and cid claims come from row-locked rows of the database, in the same transaction ({@link
+ * LogWriter}, {@link SharedNumbering}): a failed batch rolls its counters back with its rows.
  */
 public final class GroupCommitWriter implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(GroupCommitWriter.class.getName());
@@ -62,16 +66,23 @@ public final class GroupCommitWriter implements AutoCloseable {
   /** Room -> appends of that room with a lower ticket fail: they were queued behind a failed one. */
   private final Map<String, Long> failedBefore = new HashMap<>();
 
+  /** Starts the writer thread of a store that is its database's only writer (not shared). */
+  public GroupCommitWriter(Database database, String epoch, int capacity, int maxBatch) {
+    this(database, epoch, capacity, maxBatch, false);
+  }
+
   /**
    * Starts the writer thread.
    *
    * @param epoch the store's epoch, the one of every new room
    * @param capacity how many appends may wait; more fail at once
    * @param maxBatch how many appends one transaction holds at most
+   * @param shared whether other stores may append to the same database: each batch then takes its
+   *     rooms' {@code seq}s and its cids from the database (PostgreSQL only; see {@link SharedNumbering})
    */
-  public GroupCommitWriter(Database database, String epoch, int capacity, int maxBatch) {
+  public GroupCommitWriter(Database database, String epoch, int capacity, int maxBatch, boolean shared) {
     this.database = database;
-    this.log = new LogWriter(epoch);
+    this.log = new LogWriter(epoch, shared);
     this.capacity = capacity;
     this.maxBatch = maxBatch;
     this.completions = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -258,7 +269,14 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   private LogWriter.Written writeInTransaction(List<NewMessage> messages) throws SQLException {
     if (connection == null) {
-      connection = database.connect();
+      Connection fresh = database.connect();
+      try {
+        log.prepare(fresh);
+      } catch (SQLException | RuntimeException e) {
+        Database.closeQuietly(fresh);
+        throw e;
+      }
+      connection = fresh;
     }
     Dialect dialect = database.dialect();
     dialect.begin(connection);

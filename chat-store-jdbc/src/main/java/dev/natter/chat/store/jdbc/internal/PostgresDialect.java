@@ -62,6 +62,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean allowsSharedWriters() {
+    return true;
+  }
+
+  @Override
   public void lockSchema(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK_KEY + ")");
@@ -70,6 +75,11 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public List<String> migration(int version) {
+    if (version == 4) {
+      // Claims of cids by shared stores (SharedNumbering): the first append of a (sender, cid) wins.
+      return List.of("CREATE TABLE cids (from_id TEXT COLLATE \"C\" NOT NULL, cid TEXT COLLATE \"C\" NOT NULL,"
+            + " mid TEXT COLLATE \"C\" NOT NULL, ts_millis BIGINT NOT NULL, PRIMARY KEY (from_id, cid))");
+    }
     if (version == 3) {
       // Accounts of an application's own login (the example server's --auth accounts).
       return List.of("CREATE TABLE accounts (id TEXT COLLATE \"C\" PRIMARY KEY, name TEXT NOT NULL,"

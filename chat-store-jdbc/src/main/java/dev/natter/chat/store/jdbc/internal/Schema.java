@@ -15,7 +15,7 @@ import java.util.HexFormat;
  */
 public final class Schema {
   /** The newest version this code knows. */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   private Schema() {}
 

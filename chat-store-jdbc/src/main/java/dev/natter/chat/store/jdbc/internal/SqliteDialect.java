@@ -94,6 +94,11 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<String> migration(int version) {
+    if (version == 4) {
+      // Only shared stores (PostgreSQL) write claims; the table keeps the schema one version everywhere.
+      return List.of("CREATE TABLE cids (from_id TEXT NOT NULL, cid TEXT NOT NULL, mid TEXT NOT NULL,"
+            + " ts_millis INTEGER NOT NULL, PRIMARY KEY (from_id, cid)) WITHOUT ROWID");
+    }
     if (version == 3) {
       // Accounts of an application's own login (the example server's --auth accounts).
       return List.of("CREATE TABLE accounts (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
