@@ -126,7 +126,13 @@ final class SocketConnection implements ServerConnection {
   private void written(Runnable onDone) {
     onDone.run();
     if (unwritten.decrementAndGet() == 0 && drainingClose != null) {
-      sendClose();
+      // Not from inside Grizzly's write completion: a close begun there, re-entering the same
+      // connection's writer, could end the connection ahead of its own close frame.
+      try {
+        timers.execute(this::sendClose);
+      } catch (RejectedExecutionException stopped) {
+        sendClose();
+      }
     }
   }
 
