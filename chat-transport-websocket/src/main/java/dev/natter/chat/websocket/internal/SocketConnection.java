@@ -26,10 +26,11 @@ import org.glassfish.grizzly.memory.Buffers;
 /**
  * One server-side WebSocket as the engine sees it. Sends write each frame's bytes, encoded once for all
  * recipients ({@link EncodedFrame#wire()}), straight to the Grizzly connection, whose write queue keeps
- * call order (and gathers what queued up into one write); Tyrus's own frames (pings, the close) go
- * through the same queue, between whole frames. Without the connection (never expected) sends are
- * Tyrus's {@code sendText}. The engine bounds how many sends are outstanding. The end is reported once, whether
- * the peer closed, we closed, or the peer stopped answering pings.
+ * call order; {@link SocketWrites} decides whether they go out at once or gathered with the others
+ * queued meanwhile. Tyrus's own frames (pings, the close) go through the same queue, between whole
+ * frames, and a close waits for the frames queued before it. Without the connection (never expected)
+ * sends are Tyrus's {@code sendText}. The engine bounds how many sends are outstanding. The end is
+ * reported once, whether the peer closed, we closed, or the peer stopped answering pings.
  */
 final class SocketConnection implements ServerConnection {
   private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
@@ -38,7 +39,7 @@ final class SocketConnection implements ServerConnection {
 
   private final Session session;
   private final Handshake handshake;
-  /** The socket under the WebSocket, and its transport's write queue; {@code null} if not known. */
+  /** The socket under the WebSocket; {@code null} if not known. */
   private final TCPNIOConnection raw;
   private final SocketWrites writes;
   private final ScheduledExecutorService timers;
