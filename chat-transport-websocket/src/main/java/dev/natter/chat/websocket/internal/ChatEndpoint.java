@@ -47,6 +47,8 @@ public final class ChatEndpoint extends Endpoint {
   private final JsonCodec codec;
   private final int maxFrameBytes;
   private final Set<SocketConnection> open;
+  /** Every connection whose socket may still be open; each leaves when its socket closes. */
+  private final Set<SocketConnection> sockets;
   private final CredentialVault vault;
   private final RawSockets rawSockets;
   private final SocketWrites writes;
@@ -62,6 +64,7 @@ public final class ChatEndpoint extends Endpoint {
     this.codec = codec;
     this.maxFrameBytes = maxFrameBytes;
     this.open = ConcurrentHashMap.newKeySet();
+    this.sockets = ConcurrentHashMap.newKeySet();
   }
 
   /** The configuration Tyrus deploys: this endpoint at {@code path}, origins checked by {@code origins}. */
@@ -102,6 +105,19 @@ public final class ChatEndpoint extends Endpoint {
         .build();
   }
 
+  /**
+   * Whether a connection closed (or closing) as the engine sees it still has its socket open: its
+   * client has not yet answered the close.
+   */
+  boolean socketsClosing() {
+    for (SocketConnection connection : sockets) {
+      if (connection.socketOpen()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The open connections, for the heartbeat and for closing. */
   Set<SocketConnection> openConnections() {
     return open;
@@ -117,6 +133,8 @@ public final class ChatEndpoint extends Endpoint {
         raw instanceof Connection<?> grizzly ? grizzly : null, writes, timers);
     session.getUserProperties().put(SocketConnection.class.getName(), connection);
     open.add(connection);
+    sockets.add(connection);
+    connection.whenSocketClosed(() -> sockets.remove(connection));
     connection.attach(engine.connectionOpened(connection));
     session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
       connection.sawLife();

@@ -64,6 +64,33 @@ final class SocketConnection implements ServerConnection {
     this.writes = writes;
   }
 
+  /** Whether the socket under this WebSocket is still open; false when it is not known. */
+  boolean socketOpen() {
+    return raw != null && raw.isOpen();
+  }
+
+  /** Runs {@code action} once the socket has closed (at once if it is closed or not known). */
+  void whenSocketClosed(Runnable action) {
+    if (raw == null) {
+      action.run();
+      return;
+    }
+    raw.closeFuture().addCompletionHandler(new EmptyCompletionHandler<org.glassfish.grizzly.CloseReason>() {
+      @Override
+      public void completed(org.glassfish.grizzly.CloseReason reason) {
+        action.run();
+      }
+
+      @Override
+      public void failed(Throwable error) {
+        action.run();
+      }
+    });
+    if (!raw.isOpen()) {
+      action.run();
+    }
+  }
+
   void attach(ServerConnectionListener listener) {
     this.listener = listener;
   }
@@ -167,12 +194,60 @@ final class SocketConnection implements ServerConnection {
     if (!closeSent.compareAndSet(false, true)) {
       return;
     }
+    // A slow consumer's queue will not drain: Tyrus's close cuts it at once, as it should.
+    if (raw != null && drainingClose.getCloseCode().getCode() != CloseCodes.SLOW_CONSUMER) {
+      closeSocket(drainingClose);
+      return;
+    }
     try {
       session.close(drainingClose);
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "closing a socket failed; ending it", e);
       end(CloseCodes.ABNORMAL, "connection lost");
     }
+  }
+
+  /**
+   * Writes the close frame behind the frames queued, then ends only our side of the socket and lets the
+   * client answer: Tyrus's own close ends the whole socket right after its close frame, and a socket
+   * ended while the client's bytes are still arriving is reset by the kernel, which makes the client's
+   * kernel drop what it had not read yet (the last acks and messages, and the close frame). The
+   * client's answering close reaches Tyrus, which then reports the end; a client that does not answer
+   * within {@link MessageSizeFilter#LINGER_MILLIS} of the close frame, or whose close frame cannot be
+   * written, is cut.
+   */
+  private void closeSocket(CloseReason reason) {
+    byte[] frame = MessageSizeFilter.closeFrame(reason.getCloseCode().getCode(), shortAscii(reason.getReasonPhrase()));
+    try {
+      // Also the bound for a close frame that cannot be written (a client that stopped reading).
+      timers.schedule(raw::closeSilently, DRAIN_MILLIS + MessageSizeFilter.LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopped) {
+      raw.closeSilently();
+      return;
+    }
+    writes.write(raw, Buffers.wrap(raw.getMemoryManager(), frame),
+        new EmptyCompletionHandler<WriteResult<WritableMessage, SocketAddress>>() {
+          @Override
+          public void completed(WriteResult<WritableMessage, SocketAddress> result) {
+            try {
+              ((java.nio.channels.SocketChannel) raw.getChannel()).shutdownOutput();
+              timers.schedule(raw::closeSilently, MessageSizeFilter.LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (IOException | RuntimeException e) { // closed meanwhile, or the server is stopping
+              raw.closeSilently();
+            }
+          }
+
+          @Override
+          public void failed(Throwable error) {
+            raw.closeSilently();
+          }
+        });
+  }
+
+  // A close frame's reason: at most 123 bytes; the engine's reasons are short English.
+  private static String shortAscii(String reason) {
+    String ascii = reason == null ? "" : reason.replaceAll("[^\\x20-\\x7e]", "?");
+    return ascii.length() <= 123 ? ascii : ascii.substring(0, 123);
   }
 
   /** Reports the end to the engine, once. */

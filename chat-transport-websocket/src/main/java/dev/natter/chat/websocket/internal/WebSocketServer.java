@@ -32,6 +32,8 @@ public final class WebSocketServer {
   private static final int READ_BUFFER_BYTES = 64 * 1024;
   /** How often the send rate that chooses how frames are written ({@link SocketWrites}) is taken. */
   private static final long WRITE_RATE_EVERY_MILLIS = 100;
+  /** How long closing the server waits for sockets that are closing to finish (see awaitSocketsClosed). */
+  static final long CLOSE_GRACE_MILLIS = 2_000;
   /**
    * Tyrus's per-connection buffer must hold a partial legal frame (its header included) plus one read,
    * or it overflows and closes with 1011. {@link MessageSizeFilter} keeps frames within the limit.
@@ -172,6 +174,9 @@ public final class WebSocketServer {
 
   public synchronized void close() {
     accepting = false;
+    if (endpoint != null) {
+      awaitSocketsClosed();
+    }
     if (heartbeat != null) {
       heartbeat.shutdownNow();
     }
@@ -189,6 +194,24 @@ public final class WebSocketServer {
     }
     if (container != null) {
       container.stop();
+    }
+  }
+
+  /**
+   * Gives the sockets whose close frame is on its way up to {@link #CLOSE_GRACE_MILLIS} to finish the
+   * closing handshake: the client answers with its own close and the socket ends cleanly. Cut at once,
+   * a socket with bytes of the client's still unread (a client sending flat out) is reset by the
+   * kernel, and a reset makes the client's kernel drop what it had not read yet: the last acks and
+   * messages, and the close frame itself.
+   */
+  private void awaitSocketsClosed() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
+    try {
+      while (endpoint.socketsClosing() && System.nanoTime() < deadline) {
+        Thread.sleep(5); // a poll bounded by the deadline; Grizzly has no future for "all closed"
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
