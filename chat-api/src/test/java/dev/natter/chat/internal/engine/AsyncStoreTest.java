@@ -6,18 +6,12 @@ import dev.natter.chat.ChatMessage;
 import dev.natter.chat.ChatServer;
 import dev.natter.chat.ChatServerListener;
 import dev.natter.chat.ChatStatus.Code;
-import dev.natter.chat.DirectConversation;
-import dev.natter.chat.HistoryPage;
-import dev.natter.chat.PageRequest;
-import dev.natter.chat.User;
 import dev.natter.chat.spi.ClientFrame;
 import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.ServerFrame;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -174,8 +168,10 @@ class AsyncStoreTest extends EngineTestSupport {
    * Holds each append until the test releases it: stores it and completes it, stores it without
    * completing yet, or fails it.
    */
-  private static final class HeldStore implements HistoryStore {
-    private final HistoryStore stored = HistoryStore.inMemory();
+  private static final class HeldStore extends ForwardingStore {
+    HeldStore() {
+      super(HistoryStore.inMemory());
+    }
     private final Deque<Held> held = new ArrayDeque<>();
     private CompletableFuture<ChatMessage> storedNotCompleted;
     private ChatMessage storedMessage;
@@ -186,7 +182,7 @@ class AsyncStoreTest extends EngineTestSupport {
     @Override
     public synchronized CompletableFuture<ChatMessage> append(NewMessage message) {
       if (passThrough) {
-        return stored.append(message);
+        return delegate.append(message);
       }
       CompletableFuture<ChatMessage> future = new CompletableFuture<>();
       held.addLast(new Held(message, future));
@@ -196,7 +192,7 @@ class AsyncStoreTest extends EngineTestSupport {
 
     void release() {
       Held next = next();
-      next.future().complete(stored.append(next.message()).join());
+      next.future().complete(delegate.append(next.message()).join());
     }
 
     synchronized int heldCount() {
@@ -206,7 +202,7 @@ class AsyncStoreTest extends EngineTestSupport {
     void storeWithoutCompleting() {
       Held next = next();
       synchronized (this) {
-        storedMessage = stored.append(next.message()).join();
+        storedMessage = delegate.append(next.message()).join();
         storedNotCompleted = next.future();
       }
     }
@@ -241,51 +237,6 @@ class AsyncStoreTest extends EngineTestSupport {
         }
       }
       return held.removeFirst();
-    }
-
-    @Override
-    public LogState state(String room) {
-      return stored.state(room);
-    }
-
-    @Override
-    public HistoryPage read(String room, PageRequest request) {
-      return stored.read(room, request);
-    }
-
-    @Override
-    public Optional<ChatMessage> findByCid(String userId, String cid, Instant notBefore) {
-      return stored.findByCid(userId, cid, notBefore);
-    }
-
-    @Override
-    public Optional<User> findUser(String userId) {
-      return stored.findUser(userId);
-    }
-
-    @Override
-    public List<DirectConversation> directConversations(String userId, int limit) {
-      return stored.directConversations(userId, limit);
-    }
-
-    @Override
-    public List<String> rooms() {
-      return stored.rooms();
-    }
-
-    @Override
-    public void setBanned(String room, String userId, boolean banned) {
-      stored.setBanned(room, userId, banned);
-    }
-
-    @Override
-    public boolean isBanned(String room, String userId) {
-      return stored.isBanned(room, userId);
-    }
-
-    @Override
-    public void close() {
-      stored.close();
     }
   }
 }
