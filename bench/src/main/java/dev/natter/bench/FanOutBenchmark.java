@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,20 +49,6 @@ public class FanOutBenchmark {
   private final List<ClientConnection> connections = new ArrayList<>();
   private ClientConnection sender;
   private long sent;
-
-  /** Deliveries per second, reported next to messages per second. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Deliveries {
-    /** Deliveries in this iteration. */
-    public long deliveries;
-
-    /** Starts each iteration from zero. */
-    @Setup(Level.Iteration)
-    public void reset() {
-      deliveries = 0;
-    }
-  }
 
   /** Starts a server and connects the room's members. */
   @Setup(Level.Trial)

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -100,20 +99,6 @@ public class ManyRoomsBenchmark {
       }
       owned = mine.toArray(new Room[0]);
       sent = new long[owned.length];
-    }
-  }
-
-  /** Deliveries per second, reported next to messages per second. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Deliveries {
-    /** Deliveries in this iteration. */
-    public long deliveries;
-
-    /** Starts each iteration from zero. */
-    @Setup(Level.Iteration)
-    public void reset() {
-      deliveries = 0;
     }
   }
 
