@@ -28,7 +28,11 @@ public interface ServerTransport extends AutoCloseable {
   /** Stops accepting new connections; open ones are left alone. Idempotent. */
   void stopAccepting();
 
-  /** Releases everything, closing any connection still open abruptly. Idempotent. */
+  /**
+   * Releases everything. A connection already closing gets a bounded time (a couple of seconds) for its
+   * close to reach the peer behind the frames queued before it; any connection still open after that is
+   * closed abruptly. Idempotent.
+   */
   @Override
   void close();
 }

@@ -18,8 +18,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,8 +47,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class InMemoryServerTransport implements ServerTransport {
   private static final ConcurrentMap<String, InMemoryServerTransport> RUNNING = new ConcurrentHashMap<>();
 
+  /** How long {@link #close()} lets closing connections finish, as the WebSocket transport does. */
+  static final long CLOSE_GRACE_MILLIS = 2_000;
+
   private final String name;
+  /** Open as the server sees them: removed once the server's listener heard the end. */
   private final Set<InMemoryConnection> connections = ConcurrentHashMap.newKeySet();
+  /** Removed only once the client heard the end too: a server's close may still be on its way. */
+  private final Set<InMemoryConnection> unfinished = ConcurrentHashMap.newKeySet();
   private final AtomicInteger nextPeer = new AtomicInteger();
   private volatile ServerTransportListener listener;
   private volatile boolean accepting;
@@ -127,11 +137,33 @@ public final class InMemoryServerTransport implements ServerTransport {
     RUNNING.remove(name, this);
   }
 
+  /**
+   * Stops accepting, gives each connection already closing up to {@value #CLOSE_GRACE_MILLIS} ms (all
+   * together) for its close to reach the client behind the frames before it, as a socket's close frame
+   * would, then cuts every connection still open: their clients see 1006.
+   */
   @Override
   public void close() {
     stopAccepting();
-    for (InMemoryConnection connection : List.copyOf(connections)) {
+    List<InMemoryConnection> open = List.copyOf(unfinished);
+    awaitClosing(open);
+    for (InMemoryConnection connection : open) {
       connection.abort();
+    }
+  }
+
+  // Without this a server's 1001, still behind its last frames, would be cut and reach the client as 1006.
+  private static void awaitClosing(List<InMemoryConnection> open) {
+    CompletableFuture<?>[] closing = open.stream()
+        .filter(InMemoryConnection::isClosing)
+        .map(InMemoryConnection::ended)
+        .toArray(CompletableFuture<?>[]::new);
+    try {
+      CompletableFuture.allOf(closing).get(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // a reader that stopped reading holds its close: it is cut below
     }
   }
 
@@ -144,6 +176,8 @@ public final class InMemoryServerTransport implements ServerTransport {
     InMemoryConnection connection =
         new InMemoryConnection(Shared.POOL, Shared.SCHEDULER, faults, clientListener, handshake, this::ended);
     connections.add(connection);
+    unfinished.add(connection);
+    connection.ended().thenRun(() -> unfinished.remove(connection));
     ServerConnectionListener serverListener = listener.connectionOpened(connection.serverSide());
     connection.attachServer(serverListener);
     return connection.clientSide();

@@ -221,6 +221,42 @@ class FaultsTest {
   }
 
   @Test
+  @DisplayName("closing the transport lets a close already under way reach the client behind its frames")
+  void closingTheTransportLetsACloseUnderWayArrive() throws Exception {
+    InMemoryClientTransport transport = InMemoryClientTransport.forName(name);
+    transport.faults().delay(Duration.ofMillis(100));
+    Events client = new Events();
+    connect(transport, client);
+    Peer peer = take(accepted, Peer.class);
+    peer.connection().send(server.prepare(new ServerFrame.Pong("last")), () -> {});
+    peer.connection().close(CloseCodes.GOING_AWAY, "server shutting down");
+
+    server.close();
+
+    assertThat(client.take(ServerFrame.Pong.class).id()).isEqualTo("last");
+    assertThat(client.take(Closed.class).code()).as("not cut to 1006").isEqualTo(CloseCodes.GOING_AWAY);
+    assertThat(server.openConnections()).isZero();
+  }
+
+  @Test
+  @DisplayName("closing the transport cuts a client that does not read its close, after a grace")
+  void closingTheTransportCutsAStalledClientsClose() throws Exception {
+    InMemoryClientTransport transport = InMemoryClientTransport.forName(name);
+    transport.faults().stallReading();
+    Events client = new Events();
+    connect(transport, client);
+    Peer peer = take(accepted, Peer.class);
+    peer.connection().send(server.prepare(new ServerFrame.Pong("held")), () -> {});
+    peer.connection().close(CloseCodes.GOING_AWAY, "server shutting down");
+
+    server.close();
+
+    assertThat(client.take(Closed.class).code()).as("the held frames are lost").isEqualTo(CloseCodes.ABNORMAL);
+    transport.faults().resumeReading();
+    assertThat(client.poll()).as("nothing after the cut").isNull();
+  }
+
+  @Test
   @DisplayName("a per-frame delay answering null or a negative duration means no delay")
   void nonsenseDelaysMeanNoDelay() throws Exception {
     InMemoryClientTransport transport = InMemoryClientTransport.forName(name);

@@ -8,6 +8,7 @@ import dev.natter.chat.spi.CloseCodes;
 import dev.natter.chat.spi.PreparedFrame;
 import dev.natter.chat.spi.ServerConnection;
 import dev.natter.chat.spi.ServerConnectionListener;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +37,7 @@ public final class InMemoryConnection {
   private final Consumer<InMemoryConnection> onServerEnd;
   private final AtomicBoolean serverNotified = new AtomicBoolean();
   private final AtomicBoolean clientNotified = new AtomicBoolean();
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
   /** Set once either side closed: no further frame is accepted from either. */
   private volatile boolean closing;
   // Guarded by this; the listener is also read without the lock once attached.
@@ -102,6 +104,16 @@ public final class InMemoryConnection {
     toClient.runNow(() -> notifyClient(CloseCodes.ABNORMAL, "connection lost"));
   }
 
+  /** Whether either side began to close: its close is on its way, behind the frames sent before it. */
+  public boolean isClosing() {
+    return closing;
+  }
+
+  /** Completes once both sides heard the end. */
+  public CompletableFuture<Void> ended() {
+    return ended.copy();
+  }
+
   /** The client reads again: deliver what was held. */
   void readingResumed() {
     toClient.pump();
@@ -139,7 +151,7 @@ public final class InMemoryConnection {
   }
 
   private void endedOnBothSides() {
-    if (serverNotified.get() && clientNotified.get()) {
+    if (serverNotified.get() && clientNotified.get() && ended.complete(null)) {
       faults.ended(this);
     }
   }
