@@ -2,6 +2,7 @@ package dev.natter.chat;
 
 import dev.natter.chat.internal.engine.ChatEngine;
 import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.spi.cluster.Cluster;
 import dev.natter.chat.spi.ServerTransport;
 import java.io.IOException;
 import java.time.Clock;
@@ -133,6 +134,7 @@ public interface ChatServer extends AutoCloseable {
   final class Builder {
     private final ServerTransport transport;
     private HistoryStore historyStore;
+    private Cluster cluster;
     private Authenticator authenticator = Authenticator.anonymous();
     private RoomAuthorizer roomAuthorizer = RoomAuthorizer.allowAll();
     private Limits limits = Limits.defaults();
@@ -151,6 +153,16 @@ public interface ChatServer extends AutoCloseable {
      */
     public Builder historyStore(HistoryStore historyStore) {
       this.historyStore = Objects.requireNonNull(historyStore, "historyStore");
+      return this;
+    }
+
+    /**
+     * The cluster this server is a node of, sharing rooms, presence and direct messages with the other
+     * nodes; the server starts and closes it. It needs a history store shared by the nodes. Default: a
+     * new {@link Cluster#standalone()}, a server alone.
+     */
+    public Builder cluster(Cluster cluster) {
+      this.cluster = Objects.requireNonNull(cluster, "cluster");
       return this;
     }
 
@@ -217,6 +229,7 @@ public interface ChatServer extends AutoCloseable {
       return new ChatEngine(
           transport,
           historyStore != null ? historyStore : HistoryStore.inMemory(),
+          cluster != null ? cluster : Cluster.standalone(),
           authenticator,
           roomAuthorizer,
           limits,

@@ -24,6 +24,10 @@ import dev.natter.chat.spi.ServerConnectionListener;
 import dev.natter.chat.spi.ServerFrame;
 import dev.natter.chat.spi.ServerTransport;
 import dev.natter.chat.spi.ServerTransportListener;
+import dev.natter.chat.spi.cluster.Cluster;
+import dev.natter.chat.spi.cluster.ClusterListener;
+import dev.natter.chat.spi.cluster.PresenceChange;
+import dev.natter.chat.spi.cluster.SessionDirectory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,6 +60,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
 
   private final ServerTransport transport;
   private final HistoryStore store;
+  private final Cluster cluster;
   private final Authenticator authenticator;
   private final Limits limits;
   private final Clock clock;
@@ -66,7 +71,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
   /** Requests a connection is handling right now; see {@link #enterRequest()}. */
   private final AtomicInteger requestsInHand = new AtomicInteger();
   private final Ids ids = new Ids();
-  private final SessionRegistry sessions = new SessionRegistry(ids);
+  private final SessionRegistry sessions = new SessionRegistry();
   private final RoomRegistry rooms;
   private final Requests requests;
   private final Rights rights;
@@ -83,6 +88,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
   public ChatEngine(
       ServerTransport transport,
       HistoryStore store,
+      Cluster cluster,
       Authenticator authenticator,
       RoomAuthorizer roomAuthorizer,
       Limits limits,
@@ -92,6 +98,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       Duration shutdownTimeout) {
     this.transport = transport;
     this.store = store;
+    this.cluster = cluster;
     this.authenticator = authenticator;
     this.limits = limits;
     this.clock = clock;
@@ -105,10 +112,10 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       this.executor = executor;
     }
     this.scheduler = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("natter-timer"));
-    this.idempotency = new IdempotencyCache(store, clock.millis());
-    this.rooms = new RoomRegistry(store, sessions, this::prepare, listener, this::armGapFill);
-    this.rights = new Rights(roomAuthorizer, store);
-    this.requests = new Requests(store, sessions, rooms, idempotency, limits, clock, ids, rights);
+    this.idempotency = new IdempotencyCache(store, clock.millis(), cluster.soleWriter());
+    this.rooms = new RoomRegistry(store, sessions, cluster, this::prepare, listener, this::armGapFill);
+    this.rights = new Rights(roomAuthorizer, store, cluster.memberships());
+    this.requests = new Requests(store, cluster, rooms, idempotency, limits, clock, ids, rights);
   }
 
   // ---- lifecycle ----
@@ -119,6 +126,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       throw new IllegalStateException("the server was already started: " + state.get());
     }
     try {
+      cluster.start(new ClusterEvents());
       transport.start(this);
     } catch (IOException | RuntimeException e) {
       state.set(State.TERMINATED);
@@ -237,6 +245,11 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       LOG.log(System.Logger.Level.WARNING, "closing the transport failed", e);
     }
     try {
+      cluster.close();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "closing the cluster failed", e);
+    }
+    try {
       store.close();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "closing the history store failed", e);
@@ -287,27 +300,61 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     if (session == null) {
       return;
     }
+    if (!sessions.isAttachedTo(session, connection)) {
+      return; // resumed on another connection meanwhile
+    }
+    String token = session.token;
     if (code == CloseCodes.NORMAL) {
-      if (sessions.end(session, connection)) {
-        leaveAll(session, Presence.Reason.LEFT);
-      }
-    } else {
+      end(session, token, Presence.Reason.LEFT);
+      return;
+    }
+    boolean detached;
+    try {
+      detached = cluster.sessions().detach(session.id, token);
+    } catch (RuntimeException e) {
+      // Keep the grace timer: its end asks the directory again.
+      LOG.log(System.Logger.Level.WARNING, "the cluster could not detach " + session, e);
+      detached = true;
+    }
+    if (detached) {
       sessions.detach(session, connection, this::scheduleGraceEnd);
     }
   }
 
   private java.util.concurrent.ScheduledFuture<?> scheduleGraceEnd(Session session) {
+    String token = session.token;
     return schedule(() -> executor.execute(() -> {
-      if (sessions.isDetached(session) && sessions.end(session, null)) {
-        leaveAll(session, Presence.Reason.DISCONNECT);
+      if (sessions.isDetached(session)) {
+        end(session, token, Presence.Reason.DISCONNECT);
       }
     }), limits.presenceGrace());
   }
 
-  private void leaveAll(Session session, Presence.Reason reason) {
-    for (String room : List.copyOf(session.rooms)) {
-      rooms.leave(session, room, reason);
+  // Ends a session in the cluster, unless it was resumed since `token`; then forgets it here.
+  private void end(Session session, String token, Presence.Reason reason) {
+    SessionDirectory.Ended ended;
+    try {
+      ended = cluster.sessions().end(session.id, token, reason);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "the cluster could not end " + session, e);
+      return;
     }
+    if (ended.ended() > 0) {
+      forget(session, ended.changes());
+    }
+  }
+
+  // Takes a session off this node: out of its rooms here, then the directory's changes applied.
+  private void forget(Session session, List<PresenceChange> changes) {
+    SessionRegistry.Removed removed = sessions.remove(session);
+    if (removed == SessionRegistry.Removed.ALREADY) {
+      changes.forEach(rooms::applyOwn);
+      return;
+    }
+    if (removed == SessionRegistry.Removed.LAST_OF_USER) {
+      cluster.bus().unfollowUser(session.user.id());
+    }
+    rooms.forget(session, changes);
   }
 
   private java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, Duration delay) {
@@ -375,28 +422,37 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       throw ChatStatus.of(ChatStatus.Code.NAME_TAKEN, "that name is reserved").asException();
     }
     connection.holdUntilWelcome();
-    SessionRegistry.Opened opened =
-        sessions.open(user, !authenticator.allowsConcurrentSessions(), hello.resume(), connection);
-    connection.attach(opened.session());
-    // Read once the connection is in the session: a direct message stored meanwhile is then in the list,
-    // or delivered live after the welcome (held until it went out), or both; never neither.
+    SessionDirectory.Opened opened =
+        cluster.sessions().open(user, !authenticator.allowsConcurrentSessions(), hello.resume());
+    SessionRegistry.Attached attached = sessions.attach(opened, user, connection);
+    Session session = attached.session();
+    connection.attach(session);
+    // Read once the connection is in the session (and the node follows the user): a direct message
+    // stored meanwhile is then in the list, or delivered live after the welcome (held until it went out),
+    // or both; never neither.
     List<DirectConversation> directs;
     try {
+      if (attached.firstOfUser()) {
+        cluster.bus().followUser(user.id());
+      }
+      if (attached.arrived() && opened.resumed()) {
+        rooms.adopt(session); // resumed from another node: its rooms now deliver here
+      }
       directs = store.directConversations(user.id(), MAX_DIRECTS_IN_WELCOME);
     } catch (RuntimeException e) {
       // The session is open already: close the connection so the client reconnects and resumes it.
-      LOG.log(System.Logger.Level.ERROR, "reading the direct conversations of a welcome failed", e);
+      LOG.log(System.Logger.Level.ERROR, "starting the session of a welcome failed", e);
       connection.closeAfterReply(CloseCodes.SERVER_ERROR);
       throw ChatStatus.of(ChatStatus.Code.INTERNAL, "the server could not start the session").asException();
     }
-    if (opened.previous() != null && opened.previous() != connection) {
-      opened.previous().close(CloseCodes.SESSION_TAKEN_OVER, "session resumed elsewhere");
+    if (attached.previous() != null && attached.previous() != connection) {
+      attached.previous().close(CloseCodes.SESSION_TAKEN_OVER, "session resumed elsewhere");
     }
     // After a resume, the rooms the session kept: a room it was kicked from while away is missing, so
     // the client does not rejoin it as if nothing had happened.
-    List<String> rooms = opened.session().rooms.stream().sorted().toList();
+    List<String> joined = session.rooms.stream().sorted().toList();
     return new ServerFrame.Welcome(
-        hello.id(), PROTOCOL_VERSION, user, opened.token(), opened.resumed(), directs, rooms, limits);
+        hello.id(), PROTOCOL_VERSION, user, opened.token(), opened.resumed(), directs, joined, limits);
   }
 
   private User authenticate(Connection connection, ClientFrame.Hello hello) {
@@ -456,7 +512,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
 
   @Override
   public List<User> onlineUsers() {
-    return sessions.online();
+    return cluster.sessions().onlineUsers();
   }
 
   // ---- moderation ----
@@ -504,18 +560,24 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     if (!User.isValidId(userId)) {
       throw new IllegalArgumentException("not a valid user id: " + userId);
     }
-    int ended = 0;
-    for (Session session : sessions.sessionsOf(userId)) {
+    SessionDirectory.Ended ended = cluster.sessions().disconnect(userId);
+    dropUser(userId, ended.changes());
+    return ended.ended();
+  }
+
+  // Forgets every session of a user here, then closes their connections: they were ended in the
+  // cluster, by this node (with `changes` to apply) or by another.
+  private void dropUser(String userId, List<PresenceChange> changes) {
+    List<Connection> closing = new java.util.ArrayList<>();
+    for (Session session : List.copyOf(sessions.sessionsOf(userId))) {
       Connection connection = session.connection;
-      if (sessions.end(session, null)) {
-        ended++;
-        leaveAll(session, Presence.Reason.KICKED);
-      }
+      forget(session, List.of());
       if (connection != null) {
-        connection.close(CloseCodes.KICKED, "disconnected by the server");
+        closing.add(connection);
       }
     }
-    return ended;
+    changes.forEach(rooms::applyOwn);
+    closing.forEach(connection -> connection.close(CloseCodes.KICKED, "disconnected by the server"));
   }
 
   private static void checkModerated(String room, String userId) {
@@ -527,8 +589,53 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     }
   }
 
+  /** What the cluster reports of the other nodes, handed to the engine's executor. */
+  private final class ClusterEvents implements ClusterListener {
+    @Override
+    public void messageArrived(ChatMessage message) {
+      run(() -> rooms.arrived(message));
+    }
+
+    @Override
+    public void presenceArrived(PresenceChange change) {
+      run(() -> rooms.applyArrived(change));
+    }
+
+    @Override
+    public void sessionTakenOver(String sessionId) {
+      run(() -> {
+        Session session = sessions.get(sessionId);
+        if (session != null) {
+          Connection connection = session.connection;
+          forget(session, List.of());
+          if (connection != null) {
+            connection.close(CloseCodes.SESSION_TAKEN_OVER, "session resumed elsewhere");
+          }
+        }
+      });
+    }
+
+    @Override
+    public void userDisconnected(String userId) {
+      run(() -> dropUser(userId, List.of()));
+    }
+
+    @Override
+    public void catchUp() {
+      run(rooms::catchUp);
+    }
+
+    private void run(Runnable task) {
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException shuttingDown) {
+        // The server is closing: nothing left to deliver to.
+      }
+    }
+  }
+
   @Override
   public String toString() {
-    return "ChatServer[" + transport + ", " + store + ", " + state.get() + "]";
+    return "ChatServer[" + transport + ", " + store + ", " + cluster + ", " + state.get() + "]";
   }
 }

@@ -18,11 +18,17 @@ final class IdempotencyCache {
 
   private final HistoryStore store;
   private final long startedMillis;
+  private final boolean soleWriter;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-  IdempotencyCache(HistoryStore store, long startedMillis) {
+  /**
+   * @param soleWriter whether this process is the only one storing to {@code store}: only then does
+   *     its memory of the window's cids become complete
+   */
+  IdempotencyCache(HistoryStore store, long startedMillis, boolean soleWriter) {
     this.store = store;
     this.startedMillis = startedMillis;
+    this.soleWriter = soleWriter;
   }
 
   /** The first send's outcome for this user and cid, or {@code null} when there was none. */
@@ -31,7 +37,7 @@ final class IdempotencyCache {
     if (entry != null && nowMillis - entry.createdMillis <= WINDOW.toMillis()) {
       return entry.outcome;
     }
-    if (nowMillis - startedMillis > WINDOW.toMillis()) {
+    if (soleWriter && nowMillis - startedMillis > WINDOW.toMillis()) {
       // Every cid of the window was seen by this process, so the cache is complete: spare the store.
       return null;
     }

@@ -13,6 +13,8 @@ import dev.natter.chat.User;
 import dev.natter.chat.spi.ClientFrame;
 import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.ServerFrame;
+import dev.natter.chat.spi.cluster.Cluster;
+import dev.natter.chat.spi.cluster.MembershipDirectory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -26,8 +28,10 @@ import java.util.concurrent.CompletionException;
  * request changes nothing.
  */
 final class Requests {
+  private static final System.Logger LOG = System.getLogger(Requests.class.getName());
+
   private final HistoryStore store;
-  private final SessionRegistry sessions;
+  private final Cluster cluster;
   private final RoomRegistry rooms;
   private final IdempotencyCache idempotency;
   private final Limits limits;
@@ -37,7 +41,7 @@ final class Requests {
 
   Requests(
       HistoryStore store,
-      SessionRegistry sessions,
+      Cluster cluster,
       RoomRegistry rooms,
       IdempotencyCache idempotency,
       Limits limits,
@@ -46,7 +50,7 @@ final class Requests {
       Rights rights) {
     this.rights = rights;
     this.store = store;
-    this.sessions = sessions;
+    this.cluster = cluster;
     this.rooms = rooms;
     this.idempotency = idempotency;
     this.limits = limits;
@@ -90,7 +94,69 @@ final class Requests {
     rights.checkJoin(session.user, name);
     boolean mayRead = rights.mayReadHistory(session.user, name);
     Room room = rooms.room(name);
+    MembershipDirectory.Joined joined = null;
+    if (directUsers == null) {
+      // Followed first: no change the directory makes after its answer is missed here.
+      rooms.beginJoin(room);
+      try {
+        joined = cluster.memberships().join(name, session.id, session.user);
+      } catch (RuntimeException e) {
+        rooms.endJoin(room);
+        throw e;
+      }
+    }
+    try {
+      return joinLocked(connection, session, join, room, joined, directUsers, mayRead, limit);
+    } finally {
+      if (joined != null) {
+        rooms.endJoin(room);
+      }
+    }
+  }
+
+  // The join's snapshot and answer under the room's lock. When reading the room fails after the
+  // directory put the session in, the directory's join is undone.
+  private ServerFrame joinLocked(Connection connection, Session session, ClientFrame.Join join, Room room,
+      MembershipDirectory.Joined joined, List<User> directUsers, boolean mayRead, int limit) {
+    RuntimeException readFailure;
     room.lock.lock();
+    try {
+      try {
+        JoinView view = readJoinView(room, join, mayRead, limit);
+        List<User> members = joined != null ? rooms.addMember(room, session, joined) : directUsers;
+        // Sent under the lock, so no live message of this room can overtake it.
+        connection.send(new ServerFrame.Joined(join.id(), room.name, view.log().epoch(), view.latest(),
+            members, view.page().messages(), view.page().more(), view.recovered()));
+        return null;
+      } catch (StoreReadFailed e) {
+        readFailure = e.failure;
+      }
+    } finally {
+      room.lock.unlock();
+    }
+    if (joined != null) {
+      undoJoin(session, room.name, joined);
+    }
+    throw readFailure;
+  }
+
+  private record JoinView(HistoryStore.LogState log, long latest, HistoryPage page, Boolean recovered) {}
+
+  /** A store read of a join failed; carries its failure out of the locked section. */
+  private static final class StoreReadFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    final RuntimeException failure;
+
+    StoreReadFailed(RuntimeException failure) {
+      super(null, null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  // What a join shows of the room's log. Under the room's lock.
+  private JoinView readJoinView(Room room, ClientFrame.Join join, boolean mayRead, int limit) {
+    String name = room.name;
     try {
       HistoryStore.LogState log = store.state(name);
       // The snapshot ends at the last message delivered live: any later one is stored but still on
@@ -113,22 +179,22 @@ final class Requests {
         page = new HistoryPage(name, page.epoch(), List.of(), false);
         recovered = recovered == null ? null : Boolean.FALSE;
       }
-      List<User> members;
-      if (directUsers != null) {
-        members = directUsers;
-      } else {
-        session.rooms.add(name);
-        if (room.add(session)) {
-          rooms.announce(room, Presence.join(name, session.user));
-        }
-        members = room.members();
+      return new JoinView(log, latest, page, recovered);
+    } catch (RuntimeException e) {
+      throw new StoreReadFailed(e);
+    }
+  }
+
+  // Reading the room failed after the directory put the session in: take it out again, announced.
+  private void undoJoin(Session session, String room, MembershipDirectory.Joined joined) {
+    try {
+      if (joined.change() != null) {
+        rooms.applyOwn(joined.change());
       }
-      // Sent under the lock, so no live message of this room can overtake it.
-      connection.send(new ServerFrame.Joined(join.id(), name, log.epoch(), latest, members,
-          page.messages(), page.more(), recovered));
-      return null;
-    } finally {
-      room.lock.unlock();
+      rooms.leave(session, room, Presence.Reason.LEFT);
+    } catch (RuntimeException e) {
+      // The directory is unreachable too: the session's end will take it out.
+      LOG.log(System.Logger.Level.WARNING, "undoing a failed join of " + room + " failed", e);
     }
   }
 
@@ -232,6 +298,7 @@ final class Requests {
         new HistoryStore.NewMessage(room, ids.messageId(ts.toEpochMilli()), from, to, text, ts, cid);
     CompletableFuture<ChatMessage> delivered;
     try {
+      cluster.checkWritable();
       delivered = rooms.publish(message);
     } catch (RuntimeException e) {
       // The room could not even be opened (its log state unreadable).
@@ -327,7 +394,7 @@ final class Requests {
       throw ChatStatus.of(Code.FORBIDDEN, "a direct room of others").asException();
     }
     String other = ids[0].equals(me.id()) ? ids[1] : ids[0];
-    User otherUser = sessions.known(other).or(() -> store.findUser(other)).orElse(null);
+    User otherUser = cluster.sessions().knownUser(other).or(() -> store.findUser(other)).orElse(null);
     if (otherUser == null) {
       throw ChatStatus.of(Code.NOT_FOUND, "no such user: " + other).asException();
     }
@@ -339,7 +406,7 @@ final class Requests {
     if (!User.isValidId(id)) {
       throw ChatStatus.of(Code.NOT_FOUND, "no such user").asException();
     }
-    return sessions.known(id)
+    return cluster.sessions().knownUser(id)
         .or(() -> store.findUser(id))
         .orElseThrow(() -> ChatStatus.of(Code.NOT_FOUND, "no such user: " + id).asException());
   }

@@ -6,13 +6,12 @@ import dev.natter.chat.ChatStatus.Code;
 import dev.natter.chat.RoomAuthorizer;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.HistoryStore;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.natter.chat.spi.cluster.MembershipDirectory;
 import java.util.function.BooleanSupplier;
 
 /**
- * What a user may do in a room beyond membership: bans (kept by the store), mutes (kept here, for as
- * long as the server runs) and the application's {@link RoomAuthorizer}. Each check throws
+ * What a user may do in a room beyond membership: bans (kept by the store), mutes (kept by the
+ * cluster's membership directory, in memory for a server alone) and the application's {@link RoomAuthorizer}. Each check throws
  * {@code forbidden} when refused; a failing authorizer or store is {@code internal}.
  */
 final class Rights {
@@ -20,12 +19,12 @@ final class Rights {
 
   private final RoomAuthorizer authorizer;
   private final HistoryStore store;
-  /** "room\nuserId" of every mute. */
-  private final Set<String> mutes = ConcurrentHashMap.newKeySet();
+  private final MembershipDirectory memberships;
 
-  Rights(RoomAuthorizer authorizer, HistoryStore store) {
+  Rights(RoomAuthorizer authorizer, HistoryStore store, MembershipDirectory memberships) {
     this.authorizer = authorizer;
     this.store = store;
+    this.memberships = memberships;
   }
 
   void checkJoin(User user, String room) {
@@ -36,7 +35,7 @@ final class Rights {
   }
 
   void checkSend(User user, String room) {
-    if (mutes.contains(key(room, user.id()))) {
+    if (memberships.isMuted(room, user.id())) {
       throw forbidden("you are muted in " + room);
     }
     require(() -> authorizer.maySend(user, room), "you may not send to " + room);
@@ -51,11 +50,7 @@ final class Rights {
   }
 
   void mute(String room, String userId, boolean muted) {
-    if (muted) {
-      mutes.add(key(room, userId));
-    } else {
-      mutes.remove(key(room, userId));
-    }
+    memberships.mute(room, userId, muted);
   }
 
   private boolean banned(User user, String room) {
@@ -86,9 +81,5 @@ final class Rights {
 
   private static ChatException forbidden(String message) {
     return ChatStatus.of(Code.FORBIDDEN, message).asException();
-  }
-
-  private static String key(String room, String userId) {
-    return room + '\n' + userId;
   }
 }

@@ -1,32 +1,41 @@
 package dev.natter.chat.internal.engine;
 
 import dev.natter.chat.ChatMessage;
-import dev.natter.chat.User;
+import dev.natter.chat.spi.cluster.PresenceChange;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A room's membership and its order. Everything that must be seen in {@code seq} order (storing a
- * message, fanning it out, a join's snapshot, presence) happens under {@link #lock}; different rooms
- * never share a lock.
+ * A room on this node: its local sessions, its replica of the cluster's members and its message order.
+ * Everything that must be seen in order (storing a message, fanning it out, a join's snapshot, presence)
+ * happens under {@link #lock}; different rooms never share a lock. Following the room on the cluster's
+ * bus is serialized by {@link #followLock}, which may block and is never taken under {@link #lock}.
  */
 final class Room {
   final String name;
   final ReentrantLock lock = new ReentrantLock();
+  final ReentrantLock followLock = new ReentrantLock();
 
-  /** userId -> the user's sessions in this room. Guarded by {@link #lock}. */
-  private final Map<String, Member> members = new LinkedHashMap<>();
+  /** Whether this node follows the room on the bus. Guarded by {@link #followLock}. */
+  boolean followed;
+  /** Joins between their follow and their local add. Guarded by {@link #followLock}. */
+  int joinsUnderWay;
+
+  /** Local session -> the membership version its join answer reflected. Guarded by {@link #lock}. */
+  private final Map<Session, Long> local = new LinkedHashMap<>();
+
+  /** The cluster's members of this room as applied here. Guarded by {@link #lock}. */
+  final PresenceReplica replica;
+  /** A resync of the {@link #replica} is armed or running. Guarded by {@link #lock}. */
+  boolean resyncArmed;
 
   /**
    * Appends handed to the store and not yet offered to the {@link #sequencer}, in the order they were
@@ -44,12 +53,9 @@ final class Room {
   /** Delivers the room's stored messages in {@code seq} order, each once. */
   final RoomSequencer sequencer;
 
-  private volatile int memberCount;
-
   /**
-   * Every member session, flat, for the fan-out; rebuilt on the first fan-out after the membership
-   * changed. Walking the members' session sets made an iterator per member per message. Guarded by
-   * {@link #lock}.
+   * Every local session, flat, for the fan-out; rebuilt on the first fan-out after the sessions changed.
+   * Walking a map made an iterator per message. Guarded by {@link #lock}.
    */
   private Session[] sessions;
 
@@ -60,6 +66,7 @@ final class Room {
   Room(String name, long storedSeq, Function<Room, RoomSequencer> sequencer) {
     this.name = name;
     this.deliveredSeq = storedSeq;
+    this.replica = new PresenceReplica(name);
     this.sequencer = sequencer.apply(this);
   }
 
@@ -73,76 +80,74 @@ final class Room {
     }
   }
 
-  /** Adds a session; returns true when its user was not a member before. Call under the lock. */
-  boolean add(Session session) {
-    Member member = members.computeIfAbsent(session.user.id(), id -> new Member(session.user));
-    boolean first = member.sessions.isEmpty();
-    member.sessions.add(session);
-    memberCount = members.size();
+  /**
+   * Adds a local session that has seen the members up to {@code seenVersion}: it gets only later
+   * presence. Call under the lock.
+   */
+  void addLocal(Session session, long seenVersion) {
+    local.put(session, seenVersion);
     sessions = null;
-    return first;
   }
 
-  /** Removes a session; returns true when its user is no longer a member. Call under the lock. */
-  boolean remove(Session session) {
-    Member member = members.get(session.user.id());
-    if (member == null || !member.sessions.remove(session)) {
+  /** Removes a local session; returns whether it was here. Call under the lock. */
+  boolean removeLocal(Session session) {
+    if (local.remove(session) == null) {
       return false;
     }
     sessions = null;
-    if (member.sessions.isEmpty()) {
-      members.remove(session.user.id());
-      memberCount = members.size();
-      return true;
-    }
-    return false;
-  }
-
-  /** The sessions of one user in this room, a copy; empty when not a member. Call under the lock. */
-  List<Session> sessionsOf(String userId) {
-    Member member = members.get(userId);
-    return member == null ? List.of() : List.copyOf(member.sessions);
-  }
-
-  /** The members, sorted by id. Call under the lock. */
-  List<User> members() {
-    List<User> users = new ArrayList<>(members.size());
-    for (Member member : members.values()) {
-      users.add(member.user);
-    }
-    users.sort(Comparator.comparing(User::id));
-    return users;
+    return true;
   }
 
   /**
-   * The attached connections of every session in the room, but those of {@code exceptUserId}. Call
-   * under the lock.
+   * Removes the local sessions of a user that joined before {@code version} (a later one rejoined after
+   * the change). Call under the lock.
    */
-  void forEachConnection(String exceptUserId, Consumer<Connection> action) {
+  List<Session> removeLocalBefore(String userId, long version) {
+    List<Session> removed = new ArrayList<>();
+    local.entrySet().removeIf(entry -> {
+      boolean gone = entry.getKey().user.id().equals(userId) && entry.getValue() < version;
+      if (gone) {
+        removed.add(entry.getKey());
+      }
+      return gone;
+    });
+    if (!removed.isEmpty()) {
+      sessions = null;
+    }
+    return removed;
+  }
+
+  /** Whether any session of this node is in the room. Call under the lock. */
+  boolean hasLocalSessions() {
+    return !local.isEmpty();
+  }
+
+  /**
+   * The attached connections of the local sessions that should see a presence change: those that joined
+   * before it, but the user's own (unless they are being removed: a kick). Call under the lock.
+   */
+  void forEachPresenceRecipient(PresenceChange change, boolean toTheUserToo, Consumer<Connection> action) {
+    String userId = change.presence().user().id();
+    local.forEach((session, seen) -> {
+      Connection connection = session.connection;
+      if (connection != null && seen < change.version() && (toTheUserToo || !session.user.id().equals(userId))) {
+        action.accept(connection);
+      }
+    });
+  }
+
+  /** The attached connections of every local session. Call under the lock. */
+  void forEachConnection(Consumer<Connection> action) {
     Session[] all = sessions;
     if (all == null) {
-      all = members.values().stream().flatMap(member -> member.sessions.stream()).toArray(Session[]::new);
+      all = local.keySet().toArray(Session[]::new);
       sessions = all;
     }
     for (Session session : all) {
       Connection connection = session.connection;
-      if (connection != null && (exceptUserId == null || !session.user.id().equals(exceptUserId))) {
+      if (connection != null) {
         action.accept(connection);
       }
-    }
-  }
-
-  /** How many users are members; readable without the lock. */
-  int memberCount() {
-    return memberCount;
-  }
-
-  private static final class Member {
-    final User user;
-    final Set<Session> sessions = new HashSet<>(2);
-
-    Member(User user) {
-      this.user = user;
     }
   }
 }

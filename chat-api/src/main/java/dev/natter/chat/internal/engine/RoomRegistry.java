@@ -1,14 +1,18 @@
 package dev.natter.chat.internal.engine;
 
+import dev.natter.chat.ChatException;
 import dev.natter.chat.ChatMessage;
 import dev.natter.chat.ChatServerListener;
+import dev.natter.chat.ChatStatus;
 import dev.natter.chat.Presence;
 import dev.natter.chat.RoomInfo;
-import dev.natter.chat.Rooms;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.PreparedFrame;
 import dev.natter.chat.spi.ServerFrame;
+import dev.natter.chat.spi.cluster.Cluster;
+import dev.natter.chat.spi.cluster.MembershipDirectory;
+import dev.natter.chat.spi.cluster.PresenceChange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * The rooms, and the one path every message takes: handed to the store under its room's lock, then,
- * once stored, offered to the room's {@link RoomSequencer} under that lock again, in the order it was
- * handed over. The sequencer delivers in {@code seq} order, so a slow disk holds up no other room.
+ * The rooms of this node, and the one path every message takes: handed to the store under its room's
+ * lock, then, once stored, published to the other nodes and offered to the room's {@link RoomSequencer}
+ * under that lock again, in the order it was handed over. The sequencer delivers in {@code seq} order,
+ * so a slow disk holds up no other room. Presence takes the same kind of path: the cluster's
+ * {@link MembershipDirectory} decides, and each room's {@link PresenceReplica} applies its changes in
+ * version order before they reach the local sessions.
  */
 final class RoomRegistry {
   private static final System.Logger LOG = System.getLogger(RoomRegistry.class.getName());
@@ -33,6 +40,7 @@ final class RoomRegistry {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final HistoryStore store;
   private final SessionRegistry sessions;
+  private final Cluster cluster;
   private final Function<ServerFrame, PreparedFrame> prepare;
   private final ChatServerListener listener;
   private final RoomSequencer.FillTimer fillTimer;
@@ -40,11 +48,13 @@ final class RoomRegistry {
   RoomRegistry(
       HistoryStore store,
       SessionRegistry sessions,
+      Cluster cluster,
       Function<ServerFrame, PreparedFrame> prepare,
       ChatServerListener listener,
       RoomSequencer.FillTimer fillTimer) {
     this.store = store;
     this.sessions = sessions;
+    this.cluster = cluster;
     this.prepare = prepare;
     this.listener = listener;
     this.fillTimer = fillTimer;
@@ -61,6 +71,8 @@ final class RoomRegistry {
   Room existing(String name) {
     return rooms.get(name);
   }
+
+  // ---- messages ----
 
   /**
    * Hands a message to the store and, once stored, delivers it to every attached session in the room
@@ -94,6 +106,14 @@ final class RoomRegistry {
     return inFlight.get() == 0;
   }
 
+  /** A message another node stored: into its room's sequencer, when this node follows the room. */
+  void arrived(ChatMessage message) {
+    Room room = rooms.get(message.room());
+    if (room != null) {
+      room.sequencer.offer(message);
+    }
+  }
+
   // Offers to the sequencer, in hand-over order, every pending append whose store step finished, so
   // each sender's answers keep the order of its sends. Whichever thread completes a store future runs
   // this; the lock and the queue keep the order whatever that thread is.
@@ -113,6 +133,8 @@ final class RoomRegistry {
           }
           continue;
         }
+        // In seq order, before any wait for a hole here: the other nodes must not wait on this one.
+        cluster.bus().publish(stored);
         // Normally delivered right here; behind a hole, once it closes. In flight until the broadcast
         // and the sender's answer (queued by what completing the future runs) are out: a graceful
         // shutdown that saw it done before could close ahead of the ack.
@@ -130,76 +152,309 @@ final class RoomRegistry {
     }
   }
 
-  // The sequencer's delivery of one message to this server's connections, under the room's lock. The
-  // listener is told by the local append (above), so a message another server stored is not reported.
+  // The sequencer's delivery of one message to this node's connections, under the room's lock. The
+  // listener is told by the local append (above), so a message another node stored is not reported.
   private void fanOut(Room room, ChatMessage stored) {
     PreparedFrame frame = prepare.apply(new ServerFrame.MessageEvent(stored));
     if (stored.to() != null) {
       deliverToUser(stored.from().id(), frame);
       deliverToUser(stored.to().id(), frame);
     } else {
-      room.forEachConnection(null, connection -> connection.deliver(frame));
+      room.forEachConnection(connection -> connection.deliver(frame));
     }
   }
 
-  /** Tells the room's other users of a presence change. Call under the room's lock. */
-  void announce(Room room, Presence presence) {
-    PreparedFrame frame = prepare.apply(new ServerFrame.PresenceEvent(presence));
-    room.forEachConnection(presence.user().id(), connection -> connection.deliver(frame));
-    notifyListener(() -> listener.onPresence(presence));
-  }
+  // ---- following a room on the bus ----
 
   /**
-   * Removes a session from a room, announcing the user's leave when it was their last session there.
+   * Called before a session's join asks the directory: follows the room on the bus when this node did
+   * not yet, so no change made after the directory's answer is missed.
+   *
+   * @throws ChatException {@code internal} when the bus cannot be reached
    */
-  void leave(Session session, String roomName, Presence.Reason reason) {
-    session.rooms.remove(roomName);
-    Room room = rooms.get(roomName);
+  void beginJoin(Room room) {
+    room.followLock.lock();
+    try {
+      if (!room.followed) {
+        cluster.bus().follow(room.name);
+        room.followed = true;
+        // Read after following: what is stored later arrives. What came before was for nobody here.
+        try {
+          room.sequencer.rebase(store.state(room.name).latestSeq());
+        } catch (RuntimeException e) {
+          room.followed = false;
+          cluster.bus().unfollow(room.name);
+          throw e;
+        }
+      }
+      room.joinsUnderWay++;
+    } finally {
+      room.followLock.unlock();
+    }
+  }
+
+  /** Called once a join {@linkplain #beginJoin began} was added here, or failed. */
+  void endJoin(Room room) {
+    room.followLock.lock();
+    try {
+      room.joinsUnderWay--;
+    } finally {
+      room.followLock.unlock();
+    }
+    unfollowIfUnused(room);
+  }
+
+  // Stops following a room no local session is in or joining, and forgets its members.
+  private void unfollowIfUnused(Room room) {
+    room.followLock.lock();
+    try {
+      if (!room.followed || room.joinsUnderWay > 0) {
+        return;
+      }
+      room.lock.lock();
+      try {
+        if (room.hasLocalSessions()) {
+          return;
+        }
+        room.replica.reset();
+      } finally {
+        room.lock.unlock();
+      }
+      room.followed = false;
+      cluster.bus().unfollow(room.name);
+    } finally {
+      room.followLock.unlock();
+    }
+  }
+
+  // ---- membership and presence ----
+
+  /**
+   * Adds a session that the directory put in the room, and returns the members its {@code joined}
+   * answer shows: the directory's, or the replica's when it has applied later changes. Applies the join
+   * change, if any. Call under the room's lock, between {@link #beginJoin} and {@link #endJoin}.
+   *
+   * @throws ChatException {@code forbidden} when a later change took the user out again (a kick)
+   */
+  List<User> addMember(Room room, Session session, MembershipDirectory.Joined joined) {
+    deliverPresence(room, room.replica.init(joined.members(), joined.version()));
+    if (joined.change() != null) {
+      notifyListener(() -> listener.onPresence(joined.change().presence()));
+    }
+    List<User> members;
+    long seen;
+    if (room.replica.applied() >= joined.version()) {
+      if (!room.replica.isMember(session.user.id())) {
+        throw ChatStatus.of(ChatStatus.Code.FORBIDDEN, "removed from " + room.name + " while joining")
+            .asException();
+      }
+      members = room.replica.members();
+      seen = room.replica.applied();
+    } else {
+      members = joined.members();
+      seen = joined.version();
+    }
+    session.rooms.add(room.name);
+    room.addLocal(session, seen);
+    if (joined.change() != null) {
+      offerChange(room, joined.change());
+    }
+    return members;
+  }
+
+  /** Applies a change this node made: told to the listener, then to the local sessions in order. */
+  void applyOwn(PresenceChange change) {
+    Room room = rooms.get(change.presence().room());
+    if (room == null) {
+      notifyListener(() -> listener.onPresence(change.presence()));
+      return;
+    }
+    room.lock.lock();
+    try {
+      notifyListener(() -> listener.onPresence(change.presence()));
+      offerChange(room, change);
+    } finally {
+      room.lock.unlock();
+    }
+    unfollowIfUnused(room);
+  }
+
+  /** Applies a change another node made, to a room this node follows. */
+  void applyArrived(PresenceChange change) {
+    Room room = rooms.get(change.presence().room());
     if (room == null) {
       return;
     }
     room.lock.lock();
     try {
-      if (room.remove(session)) {
-        announce(room, Presence.leave(roomName, session.user, reason));
-      }
+      offerChange(room, change);
     } finally {
       room.lock.unlock();
+    }
+    unfollowIfUnused(room);
+  }
+
+  // Under the room's lock.
+  private void offerChange(Room room, PresenceChange change) {
+    deliverPresence(room, room.replica.offer(change));
+    armResyncIfHeld(room);
+  }
+
+  // Under the room's lock: each change to the local sessions that joined before it; a leave also takes
+  // the user's remaining local sessions out (a kick, or a disconnect made elsewhere).
+  private void deliverPresence(Room room, List<PresenceChange> changes) {
+    for (PresenceChange change : changes) {
+      Presence presence = change.presence();
+      PreparedFrame frame = prepare.apply(new ServerFrame.PresenceEvent(presence));
+      boolean kicked = presence.reason() == Presence.Reason.KICKED;
+      room.forEachPresenceRecipient(change, kicked, connection -> connection.deliver(frame));
+      if (presence.event() == Presence.Event.LEAVE) {
+        for (Session removed : room.removeLocalBefore(presence.user().id(), change.version())) {
+          removed.rooms.remove(room.name);
+        }
+      }
+    }
+  }
+
+  // A hole in the versions: after the gap-fill delay, read the directory's snapshot off the lock.
+  private void armResyncIfHeld(Room room) {
+    if (!room.replica.hasHeld() || room.resyncArmed) {
+      return;
+    }
+    room.resyncArmed = true;
+    fillTimer.arm(() -> resync(room));
+  }
+
+  /** Brings a followed room's members up to the directory's, delivering the differences. */
+  void resync(Room room) {
+    MembershipDirectory.Snapshot snapshot;
+    try {
+      snapshot = cluster.memberships().members(room.name);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "reading the members of " + room.name + " failed; retrying", e);
+      room.lock.lock();
+      try {
+        room.resyncArmed = false;
+        armResyncIfHeld(room);
+      } finally {
+        room.lock.unlock();
+      }
+      return;
+    }
+    room.lock.lock();
+    try {
+      room.resyncArmed = false;
+      deliverPresence(room, room.replica.resync(snapshot));
+      armResyncIfHeld(room);
+    } finally {
+      room.lock.unlock();
+    }
+    unfollowIfUnused(room);
+  }
+
+  /**
+   * Puts a session resumed from another node in its rooms here, quietly: for the others it never left.
+   * A room whose members no longer include its user (kicked meanwhile) is dropped from the session.
+   */
+  void adopt(Session session) {
+    for (String name : List.copyOf(session.rooms)) {
+      Room room = room(name);
+      beginJoin(room);
+      try {
+        MembershipDirectory.Snapshot snapshot = cluster.memberships().members(name);
+        room.lock.lock();
+        try {
+          deliverPresence(room, room.replica.init(snapshot.members(), snapshot.version()));
+          if (snapshot.members().stream().noneMatch(user -> user.id().equals(session.user.id()))) {
+            session.rooms.remove(name);
+            continue;
+          }
+          room.addLocal(session, Math.max(room.replica.applied(), snapshot.version()));
+        } finally {
+          room.lock.unlock();
+        }
+      } finally {
+        endJoin(room);
+      }
     }
   }
 
   /**
-   * Removes every session of {@code userId} from a room. The others, and the sessions removed, see a
-   * leave with reason {@code kicked}. Returns whether the user was a member.
+   * The bus may have lost traffic: every followed room's members are compared with the directory's,
+   * and its messages with the store's.
+   */
+  void catchUp() {
+    for (Room room : rooms.values()) {
+      if (!room.followed) {
+        continue;
+      }
+      resync(room);
+      try {
+        room.sequencer.catchUp(store.state(room.name).latestSeq());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "catching up " + room.name + " failed", e);
+      }
+    }
+  }
+
+  /**
+   * Takes a session out of a room, announcing the user's leave when it was their last session there.
+   *
+   * @throws ChatException {@code internal} when the directory cannot be reached; nothing changed then
+   */
+  void leave(Session session, String roomName, Presence.Reason reason) {
+    PresenceChange change = cluster.memberships().leave(roomName, session.id, reason);
+    session.rooms.remove(roomName);
+    Room room = rooms.get(roomName);
+    if (room != null) {
+      room.lock.lock();
+      try {
+        room.removeLocal(session);
+      } finally {
+        room.lock.unlock();
+      }
+    }
+    if (change != null) {
+      applyOwn(change);
+    } else if (room != null) {
+      unfollowIfUnused(room);
+    }
+  }
+
+  /**
+   * Takes a session out of this node's rooms without any presence: it ended (the changes the directory
+   * made for it are applied after) or it moved to another node.
+   */
+  void forget(Session session, List<PresenceChange> changes) {
+    List<Room> left = new ArrayList<>();
+    for (String name : List.copyOf(session.rooms)) {
+      Room room = rooms.get(name);
+      if (room != null) {
+        room.lock.lock();
+        try {
+          room.removeLocal(session);
+        } finally {
+          room.lock.unlock();
+        }
+        left.add(room);
+      }
+    }
+    session.rooms.clear();
+    changes.forEach(this::applyOwn);
+    left.forEach(this::unfollowIfUnused);
+  }
+
+  /**
+   * Removes every session of {@code userId} from a room, cluster-wide. The others, and the sessions
+   * removed, see a leave with reason {@code kicked}. Returns whether the user was a member.
    */
   boolean kick(String roomName, String userId) {
-    Room room = rooms.get(roomName);
-    if (room == null) {
+    PresenceChange change = cluster.memberships().kick(roomName, userId);
+    if (change == null) {
       return false;
     }
-    room.lock.lock();
-    try {
-      List<Session> kicked = room.sessionsOf(userId);
-      if (kicked.isEmpty()) {
-        return false;
-      }
-      for (Session session : kicked) {
-        session.rooms.remove(roomName);
-        room.remove(session);
-      }
-      Presence presence = Presence.leave(roomName, kicked.get(0).user, Presence.Reason.KICKED);
-      announce(room, presence);
-      PreparedFrame frame = prepare.apply(new ServerFrame.PresenceEvent(presence));
-      for (Session session : kicked) {
-        Connection connection = session.connection;
-        if (connection != null) {
-          connection.deliver(frame);
-        }
-      }
-      return true;
-    } finally {
-      room.lock.unlock();
-    }
+    applyOwn(change);
+    return true;
   }
 
   /** Rooms with members or history, direct rooms excepted, sorted by name. */
@@ -208,28 +463,15 @@ final class RoomRegistry {
     for (String name : store.rooms()) {
       counts.put(name, 0);
     }
-    rooms.forEach((name, room) -> {
-      if (!Rooms.isDirect(name)) {
-        counts.put(name, room.memberCount());
-      }
-    });
+    counts.putAll(cluster.memberships().memberCounts());
     List<RoomInfo> list = new ArrayList<>(counts.size());
     counts.forEach((name, members) -> list.add(new RoomInfo(name, members)));
     return list;
   }
 
-  /** A room's members, sorted by id; empty for an unknown room. */
+  /** A room's members, cluster-wide, sorted by id; empty for an unknown room. */
   List<User> members(String name) {
-    Room room = rooms.get(name);
-    if (room == null) {
-      return List.of();
-    }
-    room.lock.lock();
-    try {
-      return room.members();
-    } finally {
-      room.lock.unlock();
-    }
+    return cluster.memberships().members(name).members();
   }
 
   private void deliverToUser(String userId, PreparedFrame frame) {

@@ -60,6 +60,8 @@ final class RoomSequencer {
   private final TreeMap<Long, Held> held = new TreeMap<>();
   /** A fill is armed or running; there is never more than one. */
   private boolean fillArmed;
+  /** The store has messages up to here (a catch-up found them): fill until delivered. */
+  private long catchUpTo;
   /** The last fill failed: warned once, the retries log at DEBUG until one succeeds. */
   private boolean fillFailing;
   private long duplicatesDropped;
@@ -105,6 +107,42 @@ final class RoomSequencer {
           armFill();
         }
       }
+    } finally {
+      room.lock.unlock();
+    }
+  }
+
+  /**
+   * The store holds the room's messages up to {@code latestStored}, which may not have arrived (the bus
+   * lost them): reads them after the gap-fill delay unless they arrive meanwhile.
+   */
+  void catchUp(long latestStored) {
+    room.lock.lock();
+    try {
+      catchUpTo = Math.max(catchUpTo, latestStored);
+      if (room.deliveredSeq < catchUpTo) {
+        armFill();
+      }
+    } finally {
+      room.lock.unlock();
+    }
+  }
+
+  /**
+   * Starts from {@code latestStored} when behind it: the node follows the room again after a time it
+   * did not, and nobody here was waiting for what it missed. Held messages up to it are dropped.
+   */
+  void rebase(long latestStored) {
+    room.lock.lock();
+    try {
+      if (latestStored <= room.deliveredSeq) {
+        return;
+      }
+      room.deliveredSeq = latestStored;
+      while (!held.isEmpty() && held.firstKey() <= latestStored) {
+        run(held.pollFirstEntry().getValue().whenDelivered);
+      }
+      deliverHeldSuccessors();
     } finally {
       room.lock.unlock();
     }
@@ -171,12 +209,17 @@ final class RoomSequencer {
         fillsDone++;
         fillFailing = false;
       }
-      if (!held.isEmpty()) {
+      if (behind()) {
         armFill();
       }
     } finally {
       room.lock.unlock();
     }
+  }
+
+  // Whether a fill has work: a hole before held messages, or a catch-up not reached. Under the lock.
+  private boolean behind() {
+    return !held.isEmpty() || room.deliveredSeq < catchUpTo;
   }
 
   // Reads the messages after deliveredSeq, page by page, until nothing is held any more or the store
@@ -187,7 +230,7 @@ final class RoomSequencer {
       long after;
       room.lock.lock();
       try {
-        if (held.isEmpty()) {
+        if (!behind()) {
           return read;
         }
         after = room.deliveredSeq;
@@ -201,6 +244,9 @@ final class RoomSequencer {
         skipLost(after, page.messages());
         for (ChatMessage message : page.messages()) {
           offer(message);
+        }
+        if (page.messages().isEmpty() && held.isEmpty()) {
+          catchUpTo = room.deliveredSeq; // the store has nothing more: no catch-up to wait for
         }
       } finally {
         room.lock.unlock();

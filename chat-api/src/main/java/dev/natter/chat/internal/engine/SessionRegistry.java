@@ -1,73 +1,60 @@
 package dev.natter.chat.internal.engine;
 
-import dev.natter.chat.ChatStatus;
 import dev.natter.chat.User;
+import dev.natter.chat.spi.cluster.SessionDirectory;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 
 /**
- * Who holds which session. Opening, resuming, detaching and ending sessions take one lock; that is not
- * on the send path. Reading a user's sessions (to deliver a direct message) takes none.
+ * The sessions this node holds, by id and by user. Which sessions exist, their tokens and their grace
+ * state are the cluster's {@link SessionDirectory}'s; this is the local side: the connection each is
+ * attached to and its grace timer. Attaching, detaching and removing take one lock, not on the send
+ * path; reading a user's sessions (to deliver a direct message) takes none.
  */
 final class SessionRegistry {
   private final Object lock = new Object();
-  private final Ids ids;
+  private final Map<String, Session> byId = new ConcurrentHashMap<>();
   private final Map<String, List<Session>> byUser = new ConcurrentHashMap<>();
-  private final Map<String, Session> byToken = new HashMap<>();
-  /** Every user that ever had a session here, for {@code to} lookups. */
-  private final Map<String, User> known = new ConcurrentHashMap<>();
-
-  SessionRegistry(Ids ids) {
-    this.ids = ids;
-  }
-
-  /** The result of {@link #open}. */
-  record Opened(Session session, String token, boolean resumed, Connection previous) {}
 
   /**
-   * Opens a session for {@code user} on {@code connection}, taking over the session of
-   * {@code resumeToken} when it belongs to the same user and still lives.
+   * The result of {@link #attach}.
    *
-   * @param exclusive whether a user may hold only one session (anonymous names)
-   * @throws dev.natter.chat.ChatException {@code name_taken} when exclusive and the name is held
+   * @param previous the connection the session was attached to here before (a resume), or null
+   * @param arrived whether the session was not held here before (new, or resumed from another node)
+   * @param firstOfUser whether it is the user's only session here now
    */
-  Opened open(User user, boolean exclusive, String resumeToken, Connection connection) {
+  record Attached(Session session, Connection previous, boolean arrived, boolean firstOfUser) {}
+
+  /** Attaches the session the directory opened or resumed to {@code connection}. */
+  Attached attach(SessionDirectory.Opened opened, User user, Connection connection) {
     synchronized (lock) {
-      known.put(user.id(), user);
-      Session resumable = resumeToken == null ? null : byToken.get(resumeToken);
-      if (resumable != null && !resumable.ended && resumable.user.id().equals(user.id())) {
-        byToken.remove(resumable.token);
-        if (resumable.graceTimer != null) {
-          resumable.graceTimer.cancel(false);
-          resumable.graceTimer = null;
+      Session session = byId.get(opened.sessionId());
+      if (session != null) {
+        if (session.graceTimer != null) {
+          session.graceTimer.cancel(false);
+          session.graceTimer = null;
         }
-        Connection previous = resumable.connection;
-        resumable.token = ids.sessionToken();
-        resumable.connection = connection;
-        byToken.put(resumable.token, resumable);
-        return new Opened(resumable, resumable.token, true, previous);
+        Connection previous = session.connection;
+        session.connection = connection;
+        session.token = opened.token();
+        return new Attached(session, previous, false, false);
       }
-      List<Session> held = byUser.get(user.id());
-      if (exclusive && held != null && !held.isEmpty()) {
-        throw ChatStatus.of(ChatStatus.Code.NAME_TAKEN, "the name " + user.name() + " is taken")
-            .asException();
-      }
-      Session session = new Session(user, ids.sessionToken(), connection);
-      byToken.put(session.token, session);
-      byUser.computeIfAbsent(user.id(), id -> new CopyOnWriteArrayList<>()).add(session);
-      return new Opened(session, session.token, false, null);
+      session = new Session(opened.sessionId(), opened.token(), user, connection);
+      session.rooms.addAll(opened.rooms());
+      byId.put(session.id, session);
+      List<Session> held = byUser.computeIfAbsent(user.id(), id -> new CopyOnWriteArrayList<>());
+      held.add(session);
+      return new Attached(session, null, true, held.size() == 1);
     }
   }
 
   /**
-   * Detaches a session from a connection that ended, starting its grace period. Returns false when the
-   * session already moved on (resumed elsewhere, or ended).
+   * Detaches a session from a connection that ended, starting its grace timer. Returns false when the
+   * session already moved on (resumed on another connection, or ended).
    */
   boolean detach(Session session, Connection connection, GraceScheduler graceScheduler) {
     synchronized (lock) {
@@ -80,21 +67,28 @@ final class SessionRegistry {
     }
   }
 
-  /** Whether a session is still detached and not ended, at the end of its grace period. */
+  /** Whether a session is still detached here and not ended, at the end of its grace period. */
   boolean isDetached(Session session) {
     synchronized (lock) {
       return !session.ended && session.connection == null;
     }
   }
 
-  /**
-   * Ends a session, if {@code connection} is its current one ({@code null}: whichever). Returns false
-   * when it had already ended or moved to another connection.
-   */
-  boolean end(Session session, Connection connection) {
+  /** Whether {@code connection} is the session's current one, and the session has not ended. */
+  boolean isAttachedTo(Session session, Connection connection) {
     synchronized (lock) {
-      if (session.ended || (connection != null && session.connection != connection)) {
-        return false;
+      return !session.ended && session.connection == connection;
+    }
+  }
+
+  /**
+   * Forgets a session here (it ended, or moved to another node). Returns false when it was forgotten
+   * already; {@code lastOfUser} tells whether the user has no session here any more.
+   */
+  Removed remove(Session session) {
+    synchronized (lock) {
+      if (session.ended) {
+        return Removed.ALREADY;
       }
       session.ended = true;
       session.connection = null;
@@ -102,53 +96,41 @@ final class SessionRegistry {
         session.graceTimer.cancel(false);
         session.graceTimer = null;
       }
-      byToken.remove(session.token);
+      byId.remove(session.id);
       List<Session> sessions = byUser.get(session.user.id());
+      boolean last = true;
       if (sessions != null) {
         sessions.remove(session);
-        if (sessions.isEmpty()) {
+        last = sessions.isEmpty();
+        if (last) {
           byUser.remove(session.user.id());
         }
       }
-      return true;
+      return last ? Removed.LAST_OF_USER : Removed.REMOVED;
     }
   }
 
-  /** Every live session of a user (attached or in grace); no lock, a snapshot. */
+  /** The outcome of {@link #remove}. */
+  enum Removed { ALREADY, REMOVED, LAST_OF_USER }
+
+  /** The session with this id held here, or null. */
+  Session get(String sessionId) {
+    return byId.get(sessionId);
+  }
+
+  /** Every session of a user held here (attached or in grace); no lock, a snapshot. */
   List<Session> sessionsOf(String userId) {
     List<Session> sessions = byUser.get(userId);
     return sessions == null ? List.of() : sessions;
   }
 
-  /** A user that had a session here since the server started. */
-  Optional<User> known(String userId) {
-    return Optional.ofNullable(known.get(userId));
-  }
-
-  /** Users with at least one attached connection, sorted by id. */
-  List<User> online() {
-    List<User> users = new ArrayList<>();
-    byUser.forEach((id, sessions) -> {
-      for (Session session : sessions) {
-        if (session.connection != null) {
-          users.add(session.user);
-          return;
-        }
-      }
-    });
-    users.sort(Comparator.comparing(User::id));
-    return users;
-  }
-
-  /** Every live session, for shutdown. */
+  /** Every session held here, for shutdown. */
   List<Session> all() {
-    List<Session> sessions = new ArrayList<>();
-    byUser.values().forEach(sessions::addAll);
-    return sessions;
+    return new ArrayList<>(byId.values());
   }
 
   /** Schedules the end of a session's grace period. */
   interface GraceScheduler {
-    java.util.concurrent.ScheduledFuture<?> schedule(Session session);
+    ScheduledFuture<?> schedule(Session session);
   }
 }
