@@ -9,12 +9,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Remembers each user's {@code cid}s for ten minutes, so a resent message is stored once. A send claims
- * its cid before storing; a duplicate that arrives meanwhile waits for the first one's outcome. Misses
- * fall back to the store, which keeps cids across a restart when it is durable.
+ * Remembers each user's {@code cid}s for {@link HistoryStore#CID_WINDOW}, so a resent message is stored
+ * once. A send claims its cid before storing; a duplicate that arrives meanwhile waits for the first
+ * one's outcome. Misses fall back to the store, which keeps cids across a restart when it is durable.
  */
 final class IdempotencyCache {
-  static final Duration WINDOW = Duration.ofMinutes(10);
+  /** The store's window, so that the engine and a shared store agree on what a repeat is. */
+  static final Duration WINDOW = HistoryStore.CID_WINDOW;
 
   private final HistoryStore store;
   private final long startedMillis;

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +23,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A bounded history in memory: the latest {@code maxMessagesPerRoom} of each room, one epoch for the
- * whole store. Each room's log is guarded by its own monitor; nothing global is locked on append.
+ * whole store. Each room's log is guarded by its own monitor, which numbers its messages; nothing
+ * global is locked on append.
+ *
+ * <p>Shared: several engines in this JVM may append to one instance. A {@code seq} is taken and its
+ * message added to the log under the room's monitor, so two appends never get the same one and a read
+ * sees a prefix of the log. A message with a {@code cid} is stored under its sender's monitor (taken
+ * before the room's, never the other way round), which checks the sender's recent cids first: a
+ * repeat, in any room, gets the first message back (see {@link HistoryStore#append}).
  */
 public final class InMemoryHistoryStore implements HistoryStore {
-  /** The cid index keeps entries this long, like the engine's idempotency window. */
-  private static final long CID_RETENTION_MILLIS = 10 * 60 * 1000;
+  /** How often, at most, the cids of every sender are swept, by the appended messages' ts. */
+  private static final long CID_SWEEP_MILLIS = 60_000;
 
   /** "room\nuserId" of every ban; a newline is in neither a room name nor a user id. */
   private final Set<String> bans = ConcurrentHashMap.newKeySet();
@@ -34,10 +42,11 @@ public final class InMemoryHistoryStore implements HistoryStore {
   private final String epoch;
   private final Map<String, RoomLog> logs = new ConcurrentHashMap<>();
   private final Map<String, User> users = new ConcurrentHashMap<>();
-  private final Map<String, ChatMessage> byCid = new ConcurrentHashMap<>();
+  /** userId -> the cids that user stored lately; a user with none has no entry. */
+  private final Map<String, SentCids> cids = new ConcurrentHashMap<>();
   /** userId -> direct room -> latest message there. */
   private final Map<String, Map<String, ChatMessage>> directs = new ConcurrentHashMap<>();
-  private volatile long lastCidPruneMillis;
+  private volatile long lastCidSweepMillis;
 
   public InMemoryHistoryStore(int maxMessagesPerRoom) {
     if (maxMessagesPerRoom <= 0) {
@@ -69,7 +78,41 @@ public final class InMemoryHistoryStore implements HistoryStore {
     }
   }
 
+  @Override
+  public boolean isShared() {
+    return true;
+  }
+
   private ChatMessage store(NewMessage message) {
+    if (message.cid() == null) {
+      return storeNew(message);
+    }
+    ChatMessage stored = storeOnce(message);
+    sweepCids(message.ts().toEpochMilli());
+    return stored;
+  }
+
+  // Under the sender's monitor, so that of two appends of one cid at once, one stores and the other
+  // finds it.
+  private ChatMessage storeOnce(NewMessage message) {
+    while (true) {
+      SentCids sent = cids.computeIfAbsent(message.from().id(), id -> new SentCids());
+      synchronized (sent) {
+        if (sent.dropped) {
+          continue; // the sweep took it out of the map meanwhile: a new one is there now
+        }
+        ChatMessage first = sent.byCid.get(message.cid());
+        if (first != null && !first.ts().isBefore(message.ts().minus(CID_WINDOW))) {
+          return first;
+        }
+        ChatMessage stored = storeNew(message);
+        sent.byCid.put(stored.cid(), stored); // replaces one older than the window
+        return stored;
+      }
+    }
+  }
+
+  private ChatMessage storeNew(NewMessage message) {
     RoomLog log = logs.computeIfAbsent(message.room(), room -> new RoomLog());
     ChatMessage stored;
     synchronized (log) {
@@ -83,14 +126,18 @@ public final class InMemoryHistoryStore implements HistoryStore {
     users.put(stored.from().id(), stored.from());
     if (stored.to() != null) {
       users.put(stored.to().id(), stored.to());
-      directs.computeIfAbsent(stored.from().id(), id -> new ConcurrentHashMap<>()).put(stored.room(), stored);
-      directs.computeIfAbsent(stored.to().id(), id -> new ConcurrentHashMap<>()).put(stored.room(), stored);
-    }
-    if (stored.cid() != null) {
-      byCid.put(cidKey(stored.from().id(), stored.cid()), stored);
-      pruneCids(stored.ts().toEpochMilli());
+      // Two engines may store in one direct room at once: the higher seq is the latest, whichever
+      // thread gets here first.
+      directs.computeIfAbsent(stored.from().id(), id -> new ConcurrentHashMap<>())
+          .merge(stored.room(), stored, InMemoryHistoryStore::later);
+      directs.computeIfAbsent(stored.to().id(), id -> new ConcurrentHashMap<>())
+          .merge(stored.room(), stored, InMemoryHistoryStore::later);
     }
     return stored;
+  }
+
+  private static ChatMessage later(ChatMessage a, ChatMessage b) {
+    return b.seq() > a.seq() ? b : a;
   }
 
   @Override
@@ -127,7 +174,14 @@ public final class InMemoryHistoryStore implements HistoryStore {
 
   @Override
   public Optional<ChatMessage> findByCid(String userId, String cid, Instant notBefore) {
-    ChatMessage message = byCid.get(cidKey(userId, cid));
+    SentCids sent = cids.get(userId);
+    if (sent == null) {
+      return Optional.empty();
+    }
+    ChatMessage message;
+    synchronized (sent) {
+      message = sent.byCid.get(cid);
+    }
     return message == null || message.ts().isBefore(notBefore) ? Optional.empty() : Optional.of(message);
   }
 
@@ -191,18 +245,36 @@ public final class InMemoryHistoryStore implements HistoryStore {
     return low;
   }
 
-  private void pruneCids(long nowMillis) {
-    // At most one sweep a minute, so appends stay O(1) however many cids are held.
-    long last = lastCidPruneMillis;
-    if (nowMillis - last < 60_000) {
+  /**
+   * Forgets the cids that no append at {@code nowMillis} or later can repeat (older than the window),
+   * and the senders left with none, so what is kept stays bounded by the window. At most one sweep a
+   * minute, so appends stay O(1) however many cids are held.
+   */
+  private void sweepCids(long nowMillis) {
+    long last = lastCidSweepMillis;
+    if (nowMillis - last < CID_SWEEP_MILLIS) {
       return;
     }
-    lastCidPruneMillis = nowMillis;
-    byCid.values().removeIf(m -> nowMillis - m.ts().toEpochMilli() > CID_RETENTION_MILLIS);
+    lastCidSweepMillis = nowMillis;
+    long oldest = nowMillis - CID_WINDOW.toMillis();
+    for (Map.Entry<String, SentCids> entry : cids.entrySet()) {
+      SentCids sent = entry.getValue();
+      synchronized (sent) {
+        sent.byCid.values().removeIf(m -> m.ts().toEpochMilli() < oldest);
+        if (sent.byCid.isEmpty()) {
+          // Removed under its monitor: an append that waited for it sees it dropped and looks again.
+          sent.dropped = true;
+          cids.remove(entry.getKey(), sent);
+        }
+      }
+    }
   }
 
-  private static String cidKey(String userId, String cid) {
-    return userId + '\u0000' + cid;
+  /** A sender's cids within the window, each with its message; guarded by its own monitor. */
+  private static final class SentCids {
+    final Map<String, ChatMessage> byCid = new HashMap<>();
+    /** Taken out of the map by a sweep: appends must use the one there now. */
+    boolean dropped;
   }
 
   /** One room's retained messages. */

@@ -7,7 +7,9 @@ import dev.natter.chat.PageRequest;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.HistoryStore;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,6 +24,16 @@ class ForwardingStore implements HistoryStore {
   @Override
   public LogState state(String room) {
     return delegate.state(room);
+  }
+
+  @Override
+  public Map<String, Long> latestSeqs(Collection<String> rooms) {
+    return delegate.latestSeqs(rooms);
+  }
+
+  @Override
+  public boolean isShared() {
+    return delegate.isShared();
   }
 
   @Override

@@ -73,6 +73,18 @@ class InMemoryHistoryStoreTest {
   }
 
   @Test
+  void forgetsTheCidsOfASenderWhoStoppedSendingOnceTheWindowPassed() {
+    Instant t0 = Instant.ofEpochMilli(1_700_000_000_000L);
+    store.append(new HistoryStore.NewMessage("general", "m1", ALICE, null, "hi", t0, "cid-1")).join();
+    Instant past = t0.plus(HistoryStore.CID_WINDOW).plusSeconds(61);
+
+    store.append(new HistoryStore.NewMessage("general", "m2", BOB, null, "later", past, "cid-2")).join();
+
+    assertThat(store.findByCid("alice", "cid-1", Instant.EPOCH)).as("swept with Bob's append").isEmpty();
+    assertThat(store.findByCid("bob", "cid-2", Instant.EPOCH)).isPresent();
+  }
+
+  @Test
   void remembersUsersAndDirectConversationsMostRecentFirst() {
     store.append(new HistoryStore.NewMessage("dm:alice:bob", "m1", ALICE, BOB, "hi", Instant.ofEpochMilli(1), null)).join();
     store.append(new HistoryStore.NewMessage("dm:alice:carol", "m2", CAROL, ALICE, "yo", Instant.ofEpochMilli(2), null)).join();

@@ -21,7 +21,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +48,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Logs.</b> Each room's {@code seq} runs 1, 2, 3, ... without a gap, across restarts; the database
  * keeps every message (no retention yet), and a room's epoch is created with the database and stays
  * the same for as long as the database lives. A {@code cid} is found again after a restart.
+ *
+ * <p><b>Repeated cids.</b> Shared, an append that repeats its sender's {@code cid} within
+ * {@link HistoryStore#CID_WINDOW} stores nothing and completes with the first message, as
+ * {@link HistoryStore#append} requires of a shared store. Alone, the store does not look: the repeat is
+ * stored as a new message, which the contract allows, because the engine writing to it answers repeats
+ * itself; a lookup per batch would cost the only writer for nothing.
  *
  * <p><b>Schema.</b> Created on an empty database and migrated on open, each version in one transaction;
  * a database whose schema is newer than this code is refused ({@link IllegalStateException}, naming both
@@ -73,13 +81,15 @@ public final class JdbcHistoryStore implements HistoryStore {
   private final String description;
   private final GroupCommitWriter writer;
   private final HistoryReads reads;
+  private final boolean shared;
   private final JdbcAccounts accounts;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private JdbcHistoryStore(String description, GroupCommitWriter writer, HistoryReads reads) {
+  private JdbcHistoryStore(String description, GroupCommitWriter writer, HistoryReads reads, boolean shared) {
     this.description = description;
     this.writer = writer;
     this.reads = reads;
+    this.shared = shared;
     this.accounts = new JdbcAccounts(new AccountRows(reads));
   }
 
@@ -123,7 +133,20 @@ public final class JdbcHistoryStore implements HistoryStore {
 
   @Override
   public LogState state(String room) {
-    return reads.state(room);
+    // A null name matches no row; it is the caller's bug, not a room never written to.
+    return reads.state(Objects.requireNonNull(room, "room"));
+  }
+
+  /** One query for all the rooms (PostgreSQL: {@code = ANY(?)}; SQLite: {@code IN (...)} in chunks). */
+  @Override
+  public Map<String, Long> latestSeqs(Collection<String> rooms) {
+    return reads.latestSeqs(rooms);
+  }
+
+  /** Whether it was opened with {@link Builder#shared(boolean) shared(true)}. */
+  @Override
+  public boolean isShared() {
+    return shared;
   }
 
   @Override
@@ -247,11 +270,12 @@ public final class JdbcHistoryStore implements HistoryStore {
      * database (default false). Shared, each room's {@code seq} is assigned in the append's
      * transaction from the room's row-locked counter, never from memory, so the stores' appends to one
      * room are numbered 1, 2, 3, ... without a gap or a duplicate, and a {@code seq} is committed only
-     * after every lower one of its room. An append whose sender stored the same {@code cid} within the
-     * last 10 minutes (by the messages' timestamps), through any of the stores, stores nothing and
-     * completes with that first message. A batch that waits more than 2 s for a row another store
-     * holds fails with {@code INTERNAL}. The cost: a round trip per batch for its rooms, another for its
-     * cids, and one room's batches from different stores take turns.
+     * after every lower one of its room. An append whose sender stored the same {@code cid} within
+     * {@link HistoryStore#CID_WINDOW} (by the messages' timestamps), through any of the stores, stores
+     * nothing and completes with that first message. A batch that waits more than 2 s for a row another
+     * store holds fails with {@code INTERNAL}. The cost: a round trip per batch for its rooms, another
+     * for its cids, and one room's batches from different stores take turns. The store then says it
+     * {@linkplain JdbcHistoryStore#isShared() is shared}.
      *
      * @throws IllegalArgumentException when {@code true} for SQLite, whose file one store writes
      */
@@ -291,7 +315,7 @@ public final class JdbcHistoryStore implements HistoryStore {
       }
       GroupCommitWriter writer = new GroupCommitWriter(database, epoch, queueCapacity, maxBatchSize, shared);
       HistoryReads reads = new HistoryReads(database, epoch, readConnections);
-      return new JdbcHistoryStore(describe(), writer, reads);
+      return new JdbcHistoryStore(describe(), writer, reads, shared);
     }
 
     private String describe() {

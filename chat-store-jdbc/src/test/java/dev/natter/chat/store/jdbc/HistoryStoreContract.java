@@ -2,6 +2,7 @@ package dev.natter.chat.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.natter.chat.ChatException;
@@ -16,7 +17,7 @@ import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.HistoryStore.NewMessage;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Optional;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,9 +27,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +46,9 @@ abstract class HistoryStoreContract {
   static final User ALICE = new User("alice", "Alice");
   static final User BOB = new User("bob", "Bob");
   static final User CAROL = new User("carol", "Carol");
+  /** A fixed time for the messages whose ts a test chooses. */
+  static final Instant T0 = Instant.ofEpochMilli(1_700_000_000_000L);
+  private static final String NOT_SHARED = "a store that is not shared may store a repeated cid";
 
   private final AtomicLong mids = new AtomicLong();
   private final List<HistoryStore> opened = new ArrayList<>();
@@ -53,6 +59,9 @@ abstract class HistoryStoreContract {
    * next calls (for a durable store).
    */
   protected abstract HistoryStore openStore();
+
+  /** Whether the store, as this test opens it, is {@linkplain HistoryStore#isShared() shared}. */
+  protected abstract boolean expectsShared();
 
   /** Whether a store opened again on the same database finds what the first one stored. */
   protected boolean isDurable() {
@@ -224,6 +233,141 @@ abstract class HistoryStoreContract {
         "random", nextMid(), ALICE, null, "again", Instant.ofEpochMilli(2_000_000), "cid-1")).join();
     assertThat(store.findByCid("alice", "cid-1", Instant.ofEpochMilli(1_500_000))).contains(reused);
     assertThat(store.findByCid("alice", "cid-1", Instant.EPOCH)).contains(reused);
+  }
+
+  @Test
+  void latestSeqsGivesEachNamedRoomsLatestSeqOncePerDistinctName() {
+    appendTen("general");
+    store.append(message("random", BOB, "r")).join();
+    store.append(direct(ALICE, BOB, 1)).join();
+
+    Map<String, Long> latest = store.latestSeqs(
+        List.of("general", "never", "random", "general", "dm:alice:bob", "never"));
+
+    assertThat(latest).containsOnly(
+        entry("general", 10L), entry("never", 0L), entry("random", 1L), entry("dm:alice:bob", 1L));
+  }
+
+  @Test
+  void latestSeqsOfManyRoomsAtOnce() {
+    List<String> rooms = new ArrayList<>();
+    for (int i = 0; i < 1_201; i++) {
+      rooms.add("room" + i);
+    }
+    // Written rooms at both ends and in the middle of the list, past any chunk a store may cut it in.
+    for (String room : List.of("room0", "room600", "room1200")) {
+      store.append(message(room, ALICE, "a")).join();
+    }
+    store.append(message("room1200", ALICE, "b")).join();
+
+    Map<String, Long> latest = store.latestSeqs(rooms);
+
+    assertThat(latest).hasSize(1_201)
+        .contains(entry("room0", 1L), entry("room600", 1L), entry("room1200", 2L), entry("room1", 0L));
+    assertThat(latest.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(4);
+  }
+
+  @Test
+  void latestSeqsOfNoRoomIsEmptyWithoutAskingTheDatabase() {
+    assertThat(store.latestSeqs(List.of())).isEmpty();
+    store.close();
+
+    assertThat(store.latestSeqs(List.of())).as("even once closed").isEmpty();
+  }
+
+  @Test
+  void latestSeqsTakesNamesAsStateDoes() {
+    assertThatThrownBy(() -> store.state(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> store.latestSeqs(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> store.latestSeqs(Arrays.asList("general", null)))
+        .isInstanceOf(NullPointerException.class);
+    // A name no room can have is a room never written to, for state and latestSeqs alike.
+    String notARoom = "not a room's name!";
+    assertThat(store.latestSeqs(List.of(notARoom))).containsOnly(entry(notARoom, store.state(notARoom).latestSeq()));
+  }
+
+  @Test
+  void declaresWhetherSeveralServersMayAppendToIt() {
+    assertThat(store.isShared()).isEqualTo(expectsShared());
+  }
+
+  @Test
+  void aRepeatedCidStoresNothingAndCompletesWithTheFirstMessage() {
+    assumeTrue(expectsShared(), NOT_SHARED);
+    ChatMessage first = store.append(withCid("general", ALICE, "c1", T0)).join();
+
+    ChatMessage again = store.append(withCid("general", ALICE, "c1", T0.plusSeconds(5))).join();
+    ChatMessage elsewhere = store.append(withCid("random", ALICE, "c1", T0.plusSeconds(6))).join();
+
+    assertThat(again).isEqualTo(first);
+    assertThat(again.seq()).isEqualTo(1);
+    assertThat(elsewhere).as("a repeat in another room").isEqualTo(first);
+    assertThat(readAll(store, "general")).containsExactly(first);
+    assertThat(store.state("random").latestSeq()).isZero();
+    assertThat(store.append(message("general", ALICE, "next")).join().seq()).as("no seq taken by a repeat")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void ofConcurrentAppendsOfOneCidOneIsStoredAndEveryOneCompletesWithIt() throws Exception {
+    assumeTrue(expectsShared(), NOT_SHARED);
+    int threads = 8;
+    int rounds = 20;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int r = 0; r < rounds; r++) {
+        String cid = "race-" + r;
+        CyclicBarrier together = new CyclicBarrier(threads);
+        List<Future<CompletableFuture<ChatMessage>>> appends = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          // Two rooms: a resend may come through another room, and the cid is the sender's.
+          NewMessage attempt = withCid(t % 2 == 0 ? "general" : "random", ALICE, cid, T0.plusSeconds(r));
+          appends.add(pool.submit(() -> {
+            together.await();
+            return store.append(attempt);
+          }));
+        }
+        Set<ChatMessage> outcomes = new HashSet<>();
+        for (Future<CompletableFuture<ChatMessage>> append : appends) {
+          outcomes.add(append.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS));
+        }
+        assertThat(outcomes).as(cid).hasSize(1);
+      }
+
+      List<ChatMessage> general = readAll(store, "general");
+      List<ChatMessage> random = readAll(store, "random");
+      assertThat(general.size() + random.size()).isEqualTo(rounds);
+      assertThat(general).extracting(ChatMessage::seq).containsExactlyElementsOf(oneTo(general.size()));
+      assertThat(random).extracting(ChatMessage::seq).containsExactlyElementsOf(oneTo(random.size()));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aCidRepeatedPastTheWindowIsStoredAgain() {
+    assumeTrue(expectsShared(), NOT_SHARED);
+    ChatMessage first = store.append(withCid("general", ALICE, "c1", T0)).join();
+    Instant past = T0.plus(HistoryStore.CID_WINDOW).plusSeconds(1);
+
+    ChatMessage reused = store.append(withCid("general", ALICE, "c1", past)).join();
+    ChatMessage repeat = store.append(withCid("general", ALICE, "c1", past.plusSeconds(1))).join();
+
+    assertThat(reused.seq()).isEqualTo(2);
+    assertThat(repeat).as("the new message is the one repeats get now").isEqualTo(reused);
+    assertThat(readAll(store, "general")).containsExactly(first, reused);
+  }
+
+  @Test
+  void anotherSendersSameCidIsStoredAsTheirOwn() {
+    assumeTrue(expectsShared(), NOT_SHARED);
+    ChatMessage alices = store.append(withCid("general", ALICE, "c1", T0)).join();
+
+    ChatMessage bobs = store.append(withCid("general", BOB, "c1", T0.plusSeconds(1))).join();
+
+    assertThat(bobs.from()).isEqualTo(BOB);
+    assertThat(bobs.seq()).isEqualTo(2);
+    assertThat(readAll(store, "general")).containsExactly(alices, bobs);
   }
 
   @Test
@@ -509,6 +653,12 @@ abstract class HistoryStoreContract {
 
   protected final NewMessage message(String room, User from, String text) {
     return new NewMessage(room, nextMid(), from, null, text, Instant.ofEpochMilli(System.currentTimeMillis()), null);
+  }
+
+  /** A message with a cid and a chosen ts; its text names its mid, so each attempt differs. */
+  protected final NewMessage withCid(String room, User from, String cid, Instant ts) {
+    String mid = nextMid();
+    return new NewMessage(room, mid, from, null, "attempt " + mid, ts, cid);
   }
 
   protected final NewMessage direct(User from, User to, long tsMillis) {

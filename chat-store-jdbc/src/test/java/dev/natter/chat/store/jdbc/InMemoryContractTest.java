@@ -11,6 +11,11 @@ class InMemoryContractTest extends HistoryStoreContract {
   }
 
   @Override
+  protected boolean expectsShared() {
+    return true;
+  }
+
+  @Override
   protected boolean isDurable() {
     return false;
   }

@@ -18,6 +18,11 @@ class PostgresContractTest extends HistoryStoreContract {
   }
 
   @Override
+  protected boolean expectsShared() {
+    return false;
+  }
+
+  @Override
   protected boolean executeSql(String... statements) throws Exception {
     try (Connection connection = DriverManager.getConnection(url(), "postgres", "");
         Statement statement = connection.createStatement()) {

@@ -21,6 +21,11 @@ class SharedPostgresContractTest extends HistoryStoreContract {
   }
 
   @Override
+  protected boolean expectsShared() {
+    return true;
+  }
+
+  @Override
   protected boolean executeSql(String... statements) throws Exception {
     try (Connection connection = DriverManager.getConnection(url(), "postgres", "");
         Statement statement = connection.createStatement()) {

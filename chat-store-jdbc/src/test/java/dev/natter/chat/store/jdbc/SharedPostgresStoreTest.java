@@ -2,6 +2,7 @@ package dev.natter.chat.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.natter.chat.ChatException;
@@ -182,6 +183,18 @@ class SharedPostgresStoreTest {
     assertThat(original.join().seq()).isEqualTo(1);
     assertThat(later.seq()).as("past the window the cid is the sender's to reuse").isEqualTo(2);
     assertThat(first.append(message("general", bob, null)).join().seq()).isEqualTo(3);
+  }
+
+  @Test
+  void eachStoresLatestSeqsAreWhatBothCommitted() {
+    User alice = new User("alice", "Alice");
+    first.append(message("general", alice, null)).join();
+    second.append(message("general", alice, null)).join();
+    second.append(message("other", alice, null)).join();
+
+    List<String> rooms = List.of("general", "other", "none");
+    assertThat(first.latestSeqs(rooms)).containsOnly(entry("general", 2L), entry("other", 1L), entry("none", 0L));
+    assertThat(second.latestSeqs(rooms)).isEqualTo(first.latestSeqs(rooms));
   }
 
   @Test

@@ -17,6 +17,11 @@ class SqliteContractTest extends HistoryStoreContract {
   }
 
   @Override
+  protected boolean expectsShared() {
+    return false;
+  }
+
+  @Override
   protected boolean executeSql(String... statements) throws Exception {
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file());
         Statement statement = connection.createStatement()) {

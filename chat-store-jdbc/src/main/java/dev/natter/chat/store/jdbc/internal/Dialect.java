@@ -49,6 +49,14 @@ public interface Dialect {
     return false;
   }
 
+  /**
+   * Whether a statement may take a list of values as one array parameter ({@code col = ANY(?)}). When
+   * not, a list is bound one value per parameter ({@code col IN (?, ?, ...)}).
+   */
+  default boolean takesArrayParameters() {
+    return false;
+  }
+
   /** Prepares a new connection (session settings), leaving it in auto-commit mode for reads. */
   void configure(Connection connection) throws SQLException;
 

@@ -12,9 +12,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The store's reads, each a range scan or a key lookup on one pooled connection. They see committed
@@ -26,7 +32,14 @@ public final class HistoryReads implements AutoCloseable {
   private static final String MESSAGE_COLUMNS =
       "room, seq, mid, from_id, from_name, to_id, to_name, text, ts_millis, cid";
 
+  /**
+   * Names per statement of {@link #latestSeqs} without array parameters: under the 999 parameters that
+   * SQLite allowed by default before 3.32.
+   */
+  static final int NAMES_PER_STATEMENT = 500;
+
   private final ReadPool pool;
+  private final boolean arrays;
   private final String storeEpoch;
   private volatile boolean closed;
 
@@ -36,6 +49,7 @@ public final class HistoryReads implements AutoCloseable {
    */
   public HistoryReads(Database database, String storeEpoch, int connections) {
     this.pool = new ReadPool(database, connections);
+    this.arrays = database.dialect().takesArrayParameters();
     this.storeEpoch = storeEpoch;
   }
 
@@ -55,6 +69,58 @@ public final class HistoryReads implements AutoCloseable {
         }
       }
     });
+  }
+
+  /**
+   * See {@link dev.natter.chat.spi.HistoryStore#latestSeqs}. The committed {@code rooms.latest_seq}, as
+   * {@link #state} reads it: in shared mode the counter the writers number from, alone the value each
+   * batch writes with its messages.
+   */
+  public Map<String, Long> latestSeqs(Collection<String> rooms) {
+    Objects.requireNonNull(rooms, "rooms");
+    Set<String> names = new LinkedHashSet<>();
+    for (String room : rooms) {
+      names.add(Objects.requireNonNull(room, "room"));
+    }
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    List<String> distinct = new ArrayList<>(names);
+    return read(connection -> {
+      Map<String, Long> latest = new HashMap<>();
+      distinct.forEach(room -> latest.put(room, 0L));
+      if (arrays) {
+        try (PreparedStatement select =
+            connection.prepareStatement("SELECT room, latest_seq FROM rooms WHERE room = ANY(?)")) {
+          select.setArray(1, connection.createArrayOf("text", distinct.toArray(String[]::new)));
+          collectLatest(select, latest);
+        }
+      } else {
+        // SQLite binds no arrays. Chunks of IN (...) on one connection rather than the default loop over
+        // state(): a key lookup per name either way, but not a pool round and a MIN(seq) per room. SQLite
+        // serves one node only, so long lists are not expected here; chunks keep any length working.
+        for (int from = 0; from < distinct.size(); from += NAMES_PER_STATEMENT) {
+          List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + NAMES_PER_STATEMENT));
+          String sql = "SELECT room, latest_seq FROM rooms WHERE room IN ("
+              + "?, ".repeat(chunk.size() - 1) + "?)";
+          try (PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < chunk.size(); i++) {
+              select.setString(i + 1, chunk.get(i));
+            }
+            collectLatest(select, latest);
+          }
+        }
+      }
+      return Collections.unmodifiableMap(latest);
+    });
+  }
+
+  private static void collectLatest(PreparedStatement select, Map<String, Long> latest) throws SQLException {
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        latest.put(rows.getString(1), rows.getLong(2));
+      }
+    }
   }
 
   /** See {@link dev.natter.chat.spi.HistoryStore#read}; {@code more} as the in-memory store has it. */

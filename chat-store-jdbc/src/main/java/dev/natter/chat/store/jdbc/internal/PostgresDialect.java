@@ -67,6 +67,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean takesArrayParameters() {
+    return true;
+  }
+
+  @Override
   public void lockSchema(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK_KEY + ")");

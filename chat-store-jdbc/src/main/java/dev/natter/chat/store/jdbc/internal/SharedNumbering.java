@@ -3,6 +3,7 @@ package dev.natter.chat.store.jdbc.internal;
 import dev.natter.chat.ChatMessage;
 import dev.natter.chat.Rooms;
 import dev.natter.chat.User;
+import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.HistoryStore.NewMessage;
 import java.sql.Array;
 import java.sql.Connection;
@@ -10,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +26,8 @@ import java.util.SortedMap;
  *
  * <ol>
  *   <li>{@link #claimCids}: each {@code (from_id, cid)} of the batch is claimed in table {@code cids};
- *       a claim younger than {@link #CID_WINDOW} held by another message refuses it (a duplicate).
+ *       a claim held by another message whose {@code ts} is within {@link HistoryStore#CID_WINDOW} of
+ *       the new one's refuses it (a duplicate).
  *   <li>{@link #reserve}: each room's {@code latest_seq} is advanced by the number of its new messages
  *       and read back, so the batch numbers them up to it.
  * </ol>
@@ -38,18 +39,12 @@ import java.util.SortedMap;
  * every writer. The PostgreSQL deadlock detector stays the backstop.
  */
 final class SharedNumbering {
-  /**
-   * How long a claimed cid refuses a second message: the engine's idempotency window
-   * ({@code IdempotencyCache.WINDOW} in chat-api), compared on the messages' own timestamps.
-   */
-  static final Duration CID_WINDOW = Duration.ofMinutes(10);
-
   private static final String CLAIM_CIDS = "INSERT INTO cids (from_id, cid, mid, ts_millis)"
       + " SELECT f, c, m, t FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[])"
       + " WITH ORDINALITY AS x(f, c, m, t, n) ORDER BY n"
       + " ON CONFLICT (from_id, cid) DO UPDATE SET mid = excluded.mid, ts_millis = excluded.ts_millis"
       // A refused claim still locks the row (PostgreSQL locks it before testing the WHERE).
-      + " WHERE cids.ts_millis < excluded.ts_millis - " + CID_WINDOW.toMillis()
+      + " WHERE cids.ts_millis < excluded.ts_millis - " + HistoryStore.CID_WINDOW.toMillis()
       + " RETURNING from_id, cid";
   private static final String CLAIMANT = "SELECT mid FROM cids WHERE from_id = ? AND cid = ?";
   private static final String MESSAGE_BY_MID = "SELECT room, seq, mid, from_id, from_name, to_id,"
