@@ -224,12 +224,22 @@ public interface ChatServer extends AutoCloseable {
       return this;
     }
 
-    /** Returns the server, not yet started. */
+    /**
+     * Returns the server, not yet started.
+     *
+     * @throws IllegalStateException when the cluster needs a shared history store and the store is not
+     */
     public ChatServer build() {
+      HistoryStore store = historyStore != null ? historyStore : HistoryStore.inMemory();
+      Cluster node = cluster != null ? cluster : Cluster.standalone();
+      if (node.requiresSharedStore() && !store.isShared()) {
+        throw new IllegalStateException(node + " needs a history store shared by its nodes, and " + store
+            + " is not (HistoryStore.isShared()): use PostgreSQL with JdbcHistoryStore's shared(true)");
+      }
       return new ChatEngine(
           transport,
-          historyStore != null ? historyStore : HistoryStore.inMemory(),
-          cluster != null ? cluster : Cluster.standalone(),
+          store,
+          node,
           authenticator,
           roomAuthorizer,
           limits,

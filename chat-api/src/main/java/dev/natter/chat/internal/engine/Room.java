@@ -72,10 +72,13 @@ final class Room {
 
   /** An append on its way to the store, and the future completed once it was delivered. */
   static final class PendingAppend {
+    /** The id of the message handed over: the store may answer with another (a repeated cid's first). */
+    final String mid;
     final CompletableFuture<ChatMessage> stored;
     final CompletableFuture<ChatMessage> delivered = new CompletableFuture<>();
 
-    PendingAppend(CompletableFuture<ChatMessage> stored) {
+    PendingAppend(String mid, CompletableFuture<ChatMessage> stored) {
+      this.mid = mid;
       this.stored = stored;
     }
   }

@@ -90,7 +90,7 @@ final class RoomRegistry {
       } catch (RuntimeException e) {
         stored = CompletableFuture.failedFuture(e);
       }
-      Room.PendingAppend pending = new Room.PendingAppend(stored);
+      Room.PendingAppend pending = new Room.PendingAppend(message.mid(), stored);
       room.pending.addLast(pending);
       inFlight.incrementAndGet();
       // An in-memory store completes at once: this then delivers right here, still under the lock.
@@ -128,6 +128,16 @@ final class RoomRegistry {
         } catch (CompletionException | CancellationException e) {
           try {
             head.delivered.completeExceptionally(e.getCause() != null ? e.getCause() : e);
+          } finally {
+            inFlight.decrementAndGet();
+          }
+          continue;
+        }
+        if (!stored.mid().equals(head.mid)) {
+          // A repeated cid: the store answered with the first message (stored by this node or another,
+          // maybe in another room), which was published and delivered when it was stored.
+          try {
+            head.delivered.complete(stored);
           } finally {
             inFlight.decrementAndGet();
           }
@@ -384,16 +394,17 @@ final class RoomRegistry {
    * and its messages with the store's.
    */
   void catchUp() {
-    for (Room room : rooms.values()) {
-      if (!room.followed) {
-        continue;
-      }
-      resync(room);
-      try {
-        room.sequencer.catchUp(store.state(room.name).latestSeq());
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "catching up " + room.name + " failed", e);
-      }
+    List<Room> followed = rooms.values().stream().filter(room -> room.followed).toList();
+    followed.forEach(this::resync);
+    Map<String, Long> latest;
+    try {
+      latest = store.latestSeqs(followed.stream().map(room -> room.name).toList());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "catching up failed: the store's latest seqs are unreadable", e);
+      return;
+    }
+    for (Room room : followed) {
+      room.sequencer.catchUp(latest.getOrDefault(room.name, 0L));
     }
   }
 

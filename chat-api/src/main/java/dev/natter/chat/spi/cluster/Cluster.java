@@ -43,7 +43,7 @@ public interface Cluster extends AutoCloseable {
   boolean soleWriter();
 
   /**
-   * Whether the history store must be shared ({@code HistoryStore.isShared()}):
+   * Whether the history store must be shared ({@link dev.natter.chat.spi.HistoryStore#isShared()}):
    * true for any cluster of several nodes. The server refuses to start otherwise.
    */
   boolean requiresSharedStore();
