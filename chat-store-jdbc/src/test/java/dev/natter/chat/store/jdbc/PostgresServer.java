@@ -37,9 +37,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Without PostgreSQL the class's tests are skipped with a loud message, unless the system property
  * {@code natter.require.postgres} is {@code true}: then they fail. Also usable without JUnit
- * ({@link #start()}, {@link #close()}), as the benchmark does.
+ * ({@link #start()}, {@link #close()}), as the benchmark does. Public because this module's test-jar
+ * lends it to the cluster tests of chat-cluster-redis.
  */
-final class PostgresServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+// The tests compile into this module's exported package, while JUnit's types are on the class path:
+// javac's "exports" lint would flag the JUnit interfaces in the signatures of a public test fixture.
+@SuppressWarnings("exports")
+public final class PostgresServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   public static final String REQUIRE_PROPERTY = "natter.require.postgres";
   private static final long COMMAND_TIMEOUT_SECONDS = 60;
 
@@ -49,6 +53,9 @@ final class PostgresServer implements BeforeAllCallback, AfterAllCallback, AutoC
   private Path data;
   private int port;
   private boolean initialized;
+
+  /** A server not started yet: {@link #beforeAll} or {@link #start()} starts it. */
+  public PostgresServer() {}
 
   @Override
   public void beforeAll(ExtensionContext context) {
