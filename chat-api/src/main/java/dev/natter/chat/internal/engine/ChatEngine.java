@@ -351,10 +351,11 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       changes.forEach(rooms::applyOwn);
       return;
     }
+    rooms.forget(session, changes);
     if (removed == SessionRegistry.Removed.LAST_OF_USER) {
       cluster.bus().unfollowUser(session.user.id());
+      rooms.forgetDirectRoomsOf(session.user.id());
     }
-    rooms.forget(session, changes);
   }
 
   private java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, Duration delay) {

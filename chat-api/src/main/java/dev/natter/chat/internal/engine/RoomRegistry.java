@@ -6,6 +6,7 @@ import dev.natter.chat.ChatServerListener;
 import dev.natter.chat.ChatStatus;
 import dev.natter.chat.Presence;
 import dev.natter.chat.RoomInfo;
+import dev.natter.chat.Rooms;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.PreparedFrame;
@@ -106,11 +107,48 @@ final class RoomRegistry {
     return inFlight.get() == 0;
   }
 
-  /** A message another node stored: into its room's sequencer, when this node follows the room. */
+  /**
+   * A message another node stored: into its room's sequencer, when this node follows the room or holds
+   * a session of either user of a direct message.
+   */
   void arrived(ChatMessage message) {
     Room room = rooms.get(message.room());
-    if (room != null) {
-      room.sequencer.offer(message);
+    if (room == null) {
+      if (message.to() == null
+          || (sessions.sessionsOf(message.from().id()).isEmpty() && sessions.sessionsOf(message.to().id()).isEmpty())) {
+        return;
+      }
+      // The first message of a direct conversation this node hears of: what came before is history,
+      // which the welcome's direct conversations and a history request show.
+      room = rooms.computeIfAbsent(message.room(), name -> new Room(name, message.seq() - 1,
+          r -> new RoomSequencer(r, store, fillTimer, stored -> fanOut(r, stored))));
+    }
+    room.sequencer.offer(message);
+  }
+
+  /**
+   * Forgets the direct rooms of a user who has no session here any more, when the other user has none
+   * either: their order restarts from the store (or from the next arrival) if they come back, rather than
+   * from a {@code seq} that went stale meanwhile.
+   */
+  void forgetDirectRoomsOf(String userId) {
+    for (Room room : rooms.values()) {
+      String[] users = Rooms.directUsers(room.name);
+      if (users == null || !(users[0].equals(userId) || users[1].equals(userId))) {
+        continue;
+      }
+      String other = users[0].equals(userId) ? users[1] : users[0];
+      if (!sessions.sessionsOf(userId).isEmpty() || !sessions.sessionsOf(other).isEmpty()) {
+        continue;
+      }
+      room.lock.lock();
+      try {
+        if (room.pending.isEmpty() && room.sequencer.heldCount() == 0) {
+          rooms.remove(room.name, room);
+        }
+      } finally {
+        room.lock.unlock();
+      }
     }
   }
 
