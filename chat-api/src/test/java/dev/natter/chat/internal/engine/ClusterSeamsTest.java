@@ -271,6 +271,56 @@ class ClusterSeamsTest extends EngineTestSupport {
     assertThat(followed).endsWith("-@bob");
   }
 
+  @Test
+  void aDirectMessageFromAnotherNodeReachesTheRecipientsSessionsHereFromItsFirstArrival() {
+    start();
+    FakeConnection bob = login("bob");
+    storedElsewhere(CAROL_USER, BOB, "before bob came: history");
+    ChatMessage first = storedElsewhere(CAROL_USER, BOB, "one");
+    ChatMessage second = storedElsewhere(CAROL_USER, BOB, "two");
+    ChatMessage notForBob = storedElsewhere(CAROL_USER, ALICE, "not for bob");
+
+    cluster.listener.messageArrived(notForBob);
+    cluster.listener.messageArrived(first);
+    cluster.listener.messageArrived(second);
+    cluster.listener.messageArrived(first);
+
+    assertThat(nextMessage(bob)).isEqualTo(first);
+    assertThat(nextMessage(bob)).isEqualTo(second);
+    assertNothingElseSent(bob);
+  }
+
+  @Test
+  void aDirectConversationIsForgottenWhenNeitherUserIsHereAndStartsAfreshAtTheNextArrival() {
+    start();
+    FakeConnection bob = login("bob");
+    cluster.listener.messageArrived(storedElsewhere(CAROL_USER, BOB, "one"));
+    nextMessage(bob);
+    bob.clientClose(CloseCodes.NORMAL);
+    awaitFollowed("-@bob");
+    storedElsewhere(CAROL_USER, BOB, "while bob was away");
+
+    FakeConnection bobAgain = login("bob");
+    ChatMessage after = storedElsewhere(CAROL_USER, BOB, "after");
+    cluster.listener.messageArrived(after);
+
+    assertThat(nextMessage(bobAgain)).as("not the message bob missed, which is history").isEqualTo(after);
+    assertNothingElseSent(bobAgain);
+  }
+
+  private void awaitFollowed(String entry) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (!followed.contains(entry)) {
+      assertThat(System.nanoTime()).as("waiting for %s in %s", entry, followed).isLessThan(deadline);
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // paces the polling
+    }
+  }
+
+  private ChatMessage storedElsewhere(User from, User to, String text) {
+    return shared.append(new HistoryStore.NewMessage(dev.natter.chat.Rooms.direct(from.id(), to.id()),
+        "mid-" + text, from, to, text, Instant.now(), null)).join();
+  }
+
   // A message as another node would have stored it in the shared store.
   private ChatMessage storedElsewhere(String room, String text) {
     return shared.append(new HistoryStore.NewMessage(room, "mid-" + text, CAROL_USER, null, text,
