@@ -353,8 +353,17 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     }
     rooms.forget(session, changes);
     if (removed == SessionRegistry.Removed.LAST_OF_USER) {
-      cluster.bus().unfollowUser(session.user.id());
-      rooms.forgetDirectRoomsOf(session.user.id());
+      String userId = session.user.id();
+      cluster.bus().unfollowUser(userId);
+      rooms.forgetDirectRoomsOf(userId);
+      if (!sessions.sessionsOf(userId).isEmpty()) {
+        // A session of the user arrived meanwhile and followed first: follow again.
+        try {
+          cluster.bus().followUser(userId);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "following " + userId + " again failed", e);
+        }
+      }
     }
   }
 
