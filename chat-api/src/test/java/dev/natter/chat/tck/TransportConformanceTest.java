@@ -29,7 +29,6 @@ import dev.natter.chat.spi.ServerFrame;
 import dev.natter.chat.spi.ServerTransport;
 import dev.natter.chat.spi.cluster.Cluster;
 import dev.natter.chat.testing.RecordingListener;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -678,26 +677,15 @@ public abstract class TransportConformanceTest {
    * The server returned acts on every node (see {@link ServerNodes}).
    */
   protected ChatServer startServer(String storeName, Consumer<ChatServer.Builder> configure) {
-    List<ServerTransport> transports = new ArrayList<>();
-    List<ChatServer> nodes = new ArrayList<>();
-    for (Cluster node : newClusterNodes()) {
-      ServerTransport transport = newServerTransport();
-      ChatServer.Builder builder =
-          ChatServer.builder(transport).historyStore(openStore(storeName)).cluster(node);
-      configure.accept(builder);
-      ChatServer started = builder.build();
-      try {
-        started.start();
-      } catch (IOException e) {
-        throw new AssertionError("the server did not start", e);
-      }
-      transports.add(transport);
-      nodes.add(started);
+    Deployment deployment =
+        Deployment.start(newClusterNodes(), this::newServerTransport, () -> openStore(storeName), configure);
+    serverTransports = new ArrayList<>();
+    for (int i = 0; i < deployment.size(); i++) {
+      serverTransports.add(deployment.transport(i));
     }
-    serverTransports = transports;
     nextNode = 0;
-    server = nodes.size() == 1 ? nodes.get(0) : new ServerNodes(nodes);
-    resources.add(server);
+    server = deployment.server();
+    resources.add(deployment);
     return server;
   }
 

@@ -55,6 +55,12 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
   private static final System.Logger LOG = System.getLogger(ChatEngine.class.getName());
   static final int PROTOCOL_VERSION = 1;
   static final int MAX_DIRECTS_IN_WELCOME = 100;
+  /**
+   * How many of a user's direct conversations a cluster node reads when it begins following the user.
+   * A conversation beyond it starts from the store's latest when opened here, and may then miss a message
+   * another node stored a moment before.
+   */
+  static final int MAX_DIRECT_BASELINES = 10_000;
 
   private enum State { NEW, RUNNING, SHUTTING_DOWN, TERMINATED }
 
@@ -445,10 +451,17 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       if (attached.firstOfUser()) {
         cluster.bus().followUser(user.id());
       }
+      if (attached.firstOfUser() && !cluster.soleWriter()) {
+        // Read after following the user: every direct message stored later arrives on the bus.
+        List<DirectConversation> all = store.directConversations(user.id(), MAX_DIRECT_BASELINES);
+        rooms.recordDirectBaselines(user.id(), all);
+        directs = all.subList(0, Math.min(all.size(), MAX_DIRECTS_IN_WELCOME));
+      } else {
+        directs = store.directConversations(user.id(), MAX_DIRECTS_IN_WELCOME);
+      }
       if (attached.arrived() && opened.resumed()) {
         rooms.adopt(session); // resumed from another node: its rooms now deliver here
       }
-      directs = store.directConversations(user.id(), MAX_DIRECTS_IN_WELCOME);
     } catch (RuntimeException e) {
       // The session is open already: close the connection so the client reconnects and resumes it.
       LOG.log(System.Logger.Level.ERROR, "starting the session of a welcome failed", e);

@@ -37,6 +37,12 @@ final class RoomRegistry {
   private static final System.Logger LOG = System.getLogger(RoomRegistry.class.getName());
 
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+  /**
+   * userId -> the latest seq of each of the user's direct rooms when this node began following the user
+   * (in a cluster only): where a direct room opened here later starts, so a message another node stored
+   * after that point is delivered, not taken for history.
+   */
+  private final Map<String, Map<String, Long>> directBaselines = new ConcurrentHashMap<>();
   /** Messages handed to the store and not yet delivered (or failed): what a graceful shutdown waits for. */
   private final AtomicInteger inFlight = new AtomicInteger();
   private final HistoryStore store;
@@ -64,8 +70,41 @@ final class RoomRegistry {
   /** The room, created when it does not exist. The caller has checked the name. */
   Room room(String name) {
     Room room = rooms.get(name);
-    return room != null ? room : rooms.computeIfAbsent(name, n -> new Room(n, store.state(n).latestSeq(),
-        r -> new RoomSequencer(r, store, fillTimer, message -> fanOut(r, message))));
+    return room != null ? room : rooms.computeIfAbsent(name, n -> newRoom(n, startOf(n)));
+  }
+
+  private Room newRoom(String name, long deliveredSeq) {
+    return new Room(name, deliveredSeq, r -> new RoomSequencer(r, store, fillTimer, message -> fanOut(r, message)));
+  }
+
+  // Where a room opened now starts: the store's latest, but for a direct room of a user followed here,
+  // where it was when the following began (the earliest, when both users are).
+  private long startOf(String name) {
+    String[] users = Rooms.directUsers(name);
+    if (users != null) {
+      Long start = null;
+      for (String user : users) {
+        Map<String, Long> baselines = directBaselines.get(user);
+        if (baselines != null) {
+          long seq = baselines.getOrDefault(name, 0L);
+          start = start == null ? seq : Math.min(start, seq);
+        }
+      }
+      if (start != null) {
+        return start;
+      }
+    }
+    return store.state(name).latestSeq();
+  }
+
+  /**
+   * Records where each of a user's direct rooms stood as this node began following the user (read after
+   * the bus subscription): see {@link #directBaselines}. Conversations not listed start at 0.
+   */
+  void recordDirectBaselines(String userId, List<dev.natter.chat.DirectConversation> conversations) {
+    Map<String, Long> baselines = new ConcurrentHashMap<>();
+    conversations.forEach(conversation -> baselines.put(conversation.room(), conversation.seq()));
+    directBaselines.put(userId, baselines);
   }
 
   /** The room, or {@code null}. */
@@ -118,10 +157,7 @@ final class RoomRegistry {
           || (sessions.sessionsOf(message.from().id()).isEmpty() && sessions.sessionsOf(message.to().id()).isEmpty())) {
         return;
       }
-      // The first message of a direct conversation this node hears of: what came before is history,
-      // which the welcome's direct conversations and a history request show.
-      room = rooms.computeIfAbsent(message.room(), name -> new Room(name, message.seq() - 1,
-          r -> new RoomSequencer(r, store, fillTimer, stored -> fanOut(r, stored))));
+      room = room(message.room());
     }
     room.sequencer.offer(message);
   }
@@ -132,6 +168,7 @@ final class RoomRegistry {
    * from a {@code seq} that went stale meanwhile.
    */
   void forgetDirectRoomsOf(String userId) {
+    directBaselines.remove(userId);
     for (Room room : rooms.values()) {
       String[] users = Rooms.directUsers(room.name);
       if (users == null || !(users[0].equals(userId) || users[1].equals(userId))) {
@@ -348,17 +385,25 @@ final class RoomRegistry {
     armResyncIfHeld(room);
   }
 
-  // Under the room's lock: each change to the local sessions that joined before it; a leave also takes
-  // the user's remaining local sessions out (a kick, or a disconnect made elsewhere).
+  // Under the room's lock: each change to the local sessions that joined before it; a leave first takes
+  // the user's remaining local sessions out (a kick, or a disconnect made elsewhere), so they can send
+  // nothing more to the room once they hear it.
   private void deliverPresence(Room room, List<PresenceChange> changes) {
     for (PresenceChange change : changes) {
       Presence presence = change.presence();
       PreparedFrame frame = prepare.apply(new ServerFrame.PresenceEvent(presence));
-      boolean kicked = presence.reason() == Presence.Reason.KICKED;
-      room.forEachPresenceRecipient(change, kicked, connection -> connection.deliver(frame));
+      List<Session> removed = List.of();
       if (presence.event() == Presence.Event.LEAVE) {
-        for (Session removed : room.removeLocalBefore(presence.user().id(), change.version())) {
-          removed.rooms.remove(room.name);
+        removed = room.removeLocalBefore(presence.user().id(), change.version());
+        removed.forEach(session -> session.rooms.remove(room.name));
+      }
+      room.forEachPresenceRecipient(change, connection -> connection.deliver(frame));
+      if (presence.reason() == Presence.Reason.KICKED) {
+        for (Session session : removed) {
+          Connection connection = session.connection;
+          if (connection != null) {
+            connection.deliver(frame);
+          }
         }
       }
     }

@@ -274,8 +274,8 @@ class ClusterSeamsTest extends EngineTestSupport {
   @Test
   void aDirectMessageFromAnotherNodeReachesTheRecipientsSessionsHereFromItsFirstArrival() {
     start();
-    FakeConnection bob = login("bob");
     storedElsewhere(CAROL_USER, BOB, "before bob came: history");
+    FakeConnection bob = login("bob");
     ChatMessage first = storedElsewhere(CAROL_USER, BOB, "one");
     ChatMessage second = storedElsewhere(CAROL_USER, BOB, "two");
     ChatMessage notForBob = storedElsewhere(CAROL_USER, ALICE, "not for bob");
