@@ -55,6 +55,8 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
   private static final System.Logger LOG = System.getLogger(ChatEngine.class.getName());
   static final int PROTOCOL_VERSION = 1;
   static final int MAX_DIRECTS_IN_WELCOME = 100;
+  /** How often a cluster node compares its followed rooms with the store and the directory. */
+  static final Duration CATCH_UP_INTERVAL = Duration.ofSeconds(30);
   /**
    * How many of a user's direct conversations a cluster node reads when it begins following the user.
    * A conversation beyond it starts from the store's latest when opened here, and may then miss a message
@@ -142,6 +144,11 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     long sweep = IdempotencyCache.WINDOW.toMillis() / 10;
     scheduler.scheduleWithFixedDelay(
         () -> idempotency.expire(clock.millis()), sweep, sweep, TimeUnit.MILLISECONDS);
+    if (!cluster.soleWriter()) {
+      // The backstop for anything the bus lost that nothing else revealed: the last message of a burst.
+      long every = CATCH_UP_INTERVAL.toMillis();
+      scheduler.scheduleWithFixedDelay(() -> executor.execute(rooms::catchUp), every, every, TimeUnit.MILLISECONDS);
+    }
     return this;
   }
 

@@ -474,19 +474,22 @@ final class RoomRegistry {
 
   /**
    * The bus may have lost traffic: every followed room's members are compared with the directory's,
-   * and its messages with the store's.
+   * and its messages, like those of the direct rooms open here, with the store's.
    */
   void catchUp() {
     List<Room> followed = rooms.values().stream().filter(room -> room.followed).toList();
     followed.forEach(this::resync);
+    // A direct room is open here only while one of its users has a session here.
+    List<Room> delivering = rooms.values().stream()
+        .filter(room -> room.followed || Rooms.isDirect(room.name)).toList();
     Map<String, Long> latest;
     try {
-      latest = store.latestSeqs(followed.stream().map(room -> room.name).toList());
+      latest = store.latestSeqs(delivering.stream().map(room -> room.name).toList());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "catching up failed: the store's latest seqs are unreadable", e);
       return;
     }
-    for (Room room : followed) {
+    for (Room room : delivering) {
       room.sequencer.catchUp(latest.getOrDefault(room.name, 0L));
     }
   }
