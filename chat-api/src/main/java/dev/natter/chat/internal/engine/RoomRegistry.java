@@ -323,6 +323,7 @@ final class RoomRegistry {
    */
   List<User> addMember(Room room, Session session, MembershipDirectory.Joined joined) {
     deliverPresence(room, room.replica.init(joined.members(), joined.version()));
+    armResyncIfHeld(room);
     if (joined.change() != null) {
       notifyListener(() -> listener.onPresence(joined.change().presence()));
     }
@@ -411,7 +412,8 @@ final class RoomRegistry {
 
   // A hole in the versions: after the gap-fill delay, read the directory's snapshot off the lock.
   private void armResyncIfHeld(Room room) {
-    if (!room.replica.hasHeld() || room.resyncArmed) {
+    // Before its first join answer the replica only holds, and a resync would have nothing to start from.
+    if (!room.replica.initialized() || !room.replica.hasHeld() || room.resyncArmed) {
       return;
     }
     room.resyncArmed = true;
@@ -458,6 +460,7 @@ final class RoomRegistry {
         room.lock.lock();
         try {
           deliverPresence(room, room.replica.init(snapshot.members(), snapshot.version()));
+          armResyncIfHeld(room);
           if (snapshot.members().stream().noneMatch(user -> user.id().equals(session.user.id()))) {
             session.rooms.remove(name);
             continue;
