@@ -257,6 +257,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "closing the transport failed", e);
     }
+    detachSessionsFromTheCluster();
     try {
       cluster.close();
     } catch (RuntimeException e) {
@@ -272,6 +273,23 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       ownedExecutor.shutdown();
     }
     terminated.countDown();
+  }
+
+  // A node leaving a cluster: its sessions wait for their clients to resume on another node, and the
+  // cluster ends those that do not come back once their grace period is over. Stops at the first failure:
+  // the directory is unreachable, and the cluster's reaper treats them as a dead node's.
+  private void detachSessionsFromTheCluster() {
+    if (cluster.soleWriter()) {
+      return;
+    }
+    for (Session session : sessions.all()) {
+      try {
+        cluster.sessions().detach(session.id, session.token);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "the cluster could not detach the sessions of this node", e);
+        return;
+      }
+    }
   }
 
   // ---- connections ----
