@@ -484,8 +484,12 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       } else {
         directs = store.directConversations(user.id(), MAX_DIRECTS_IN_WELCOME);
       }
-      if (attached.arrived() && opened.resumed()) {
-        rooms.adopt(session); // resumed from another node: its rooms now deliver here
+      if (opened.resumed()) {
+        if (attached.arrived()) {
+          rooms.adopt(session); // resumed from another node: its rooms now deliver here
+        } else {
+          rooms.keepOnly(session, opened.rooms());
+        }
       }
     } catch (RuntimeException e) {
       // The session is open already: close the connection so the client reconnects and resumes it.
@@ -637,16 +641,36 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     }
   }
 
-  /** What the cluster reports of the other nodes, handed to the engine's executor. */
+  /**
+   * What the cluster reports of the other nodes, handed to the engine's executor. A room's messages and
+   * changes keep the order the cluster handed them over in (one lane per room, rooms spread over a few
+   * lanes): on many threads they would overtake each other and leave holes for the sequencer to wait on.
+   */
   private final class ClusterEvents implements ClusterListener {
+    private final SerialExecutor[] lanes = new SerialExecutor[2 * Runtime.getRuntime().availableProcessors()];
+
+    ClusterEvents() {
+      for (int i = 0; i < lanes.length; i++) {
+        lanes[i] = new SerialExecutor(executor);
+      }
+    }
+
     @Override
     public void messageArrived(ChatMessage message) {
-      run(() -> rooms.arrived(message));
+      inLaneOf(message.room(), () -> rooms.arrived(message));
     }
 
     @Override
     public void presenceArrived(PresenceChange change) {
-      run(() -> rooms.applyArrived(change));
+      inLaneOf(change.presence().room(), () -> rooms.applyArrived(change));
+    }
+
+    private void inLaneOf(String room, Runnable task) {
+      try {
+        lanes[Math.floorMod(room.hashCode(), lanes.length)].execute(task);
+      } catch (RejectedExecutionException shuttingDown) {
+        // The server is closing: nothing left to deliver to.
+      }
     }
 
     @Override
