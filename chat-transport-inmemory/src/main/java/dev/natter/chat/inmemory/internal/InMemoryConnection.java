@@ -92,8 +92,13 @@ public final class InMemoryConnection {
     }
   }
 
-  /** Ends the connection at once on both sides with 1006, as a cut cable would; frames under way are lost. */
-  public void abort() {
+  /**
+   * Ends the connection at once on both sides with 1006, as a cut cable would; frames under way are lost.
+   *
+   * @return whether a side had not heard the end yet: false for a connection that had ended already
+   */
+  public boolean abort() {
+    boolean open = !(serverNotified.get() && clientNotified.get());
     synchronized (this) {
       closing = true;
       clientClosed = true;
@@ -102,6 +107,7 @@ public final class InMemoryConnection {
     toServer.cut();
     toServer.runNow(() -> notifyServer(CloseCodes.ABNORMAL, "connection lost"));
     toClient.runNow(() -> notifyClient(CloseCodes.ABNORMAL, "connection lost"));
+    return open;
   }
 
   /** Whether either side began to close: its close is on its way, behind the frames sent before it. */
