@@ -17,7 +17,7 @@ final class Keys {
     return prefix + "rooms";
   }
 
-  /** Set of {@code room + '\n' + userId}: the mutes. */
+  /** Set of {@code room + '\n' + userId}: the mutes ({@code mute.lua} writes it). */
   static String mutes(String prefix) {
     return prefix + "mutes";
   }

@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /**
  * The {@link MembershipDirectory} over Redis: joins, leaves and kicks are scripts that also bump the
- * room's version and publish the change; counts and mutes are plain commands. Semantics of chat-api's
+ * room's version and publish the change, and mutes a script too; the reads of counts and mutes are
+ * plain commands. Semantics of chat-api's
  * in-memory {@code MemoryDirectory}. Not an API.
  */
 public final class RedisMemberships implements MembershipDirectory {
@@ -75,10 +76,7 @@ public final class RedisMemberships implements MembershipDirectory {
   public void mute(String room, String userId, boolean muted) {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(userId, "userId");
-    String mutes = Keys.mutes(node.prefix());
-    String member = Keys.mute(room, userId);
-    node.command(muted ? "mute" : "unmute",
-        redis -> muted ? redis.sadd(mutes, member) : redis.srem(mutes, member));
+    node.script(muted ? "mute" : "unmute", Scripts.Op.MUTE, room, userId, muted ? "1" : "0");
   }
 
   @Override

@@ -53,6 +53,8 @@ public final class RedisNode implements AutoCloseable {
       RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
   /** How often a resubscription after a reconnect is tried before the next reconnect has to do it. */
   private static final int RESUBSCRIBE_ATTEMPTS = 10;
+  /** The error of a script that started after its deadline ({@code common.lua}). */
+  private static final String LATE = "NATTER_LATE";
 
   private enum State { NEW, STARTING, STARTED, CLOSED }
 
@@ -73,6 +75,10 @@ public final class RedisNode implements AutoCloseable {
   /** The channels this node subscribes to; commands that change them are sent under its monitor. */
   private final Set<String> channels = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean pubsubLost = new AtomicBoolean();
+  /** Redis' clock at a moment of this JVM's {@link System#nanoTime()}: for the scripts' deadlines. */
+  private volatile RedisClock clock;
+
+  private record RedisClock(long redisMicros, long nanos) {}
 
   private final LongAdder published = new LongAdder();
   private final LongAdder publishFailures = new LongAdder();
@@ -122,6 +128,7 @@ public final class RedisNode implements AutoCloseable {
       pubsub = client.client().connectPubSub(PUBSUB_CODEC);
       pubsub.addListener(new Receiver());
       scripts.loadAll(commands.sync());
+      calibrate(commands.sync());
       subscribe(pubsub, Channels.node(prefix, nodeId), "follow this node's channel");
     } catch (RuntimeException e) {
       release();
@@ -167,16 +174,59 @@ public final class RedisNode implements AutoCloseable {
    */
   List<Object> script(String what, Scripts.Op op, String... args) {
     RedisCommands<String, String> redis = commands(what);
-    String[] argv = new String[args.length + 2];
+    String[] argv = new String[args.length + 3];
     argv[0] = prefix;
     argv[1] = nodeId;
+    argv[2] = Long.toString(deadline());
     for (int i = 0; i < args.length; i++) {
-      argv[i + 2] = Objects.requireNonNull(args[i], "argument");
+      argv[i + 3] = Objects.requireNonNull(args[i], "argument");
     }
     try {
       return scripts.run(redis, op, argv);
     } catch (RuntimeException e) {
+      if (String.valueOf(e.getMessage()).contains(LATE)) {
+        recalibrate(); // Redis was slow or paused, or its clock jumped
+      }
       throw failed(what, e);
+    }
+  }
+
+  /**
+   * The latest moment, in Redis' clock, at which a script sent now may still start: half the
+   * operation timeout from now. A script that started by then answers before the caller gives up
+   * (unless the answer itself takes half the timeout), so a call that failed with a timeout had no
+   * effect, and a paused Redis does not run, when it goes on, the changes its callers were told failed.
+   */
+  private long deadline() {
+    RedisClock base = clock;
+    return base.redisMicros() + (System.nanoTime() - base.nanos()) / 1_000 + timeout.toNanos() / 2_000;
+  }
+
+  /** Reads Redis' clock ({@code TIME}) and ties it to this JVM's {@code nanoTime}. */
+  private void calibrate(RedisCommands<String, String> redis) {
+    long before = System.nanoTime();
+    List<String> time = redis.time();
+    clock = clockOf(time, before, System.nanoTime());
+  }
+
+  private static RedisClock clockOf(List<String> time, long before, long after) {
+    long micros = Long.parseLong(time.get(0)) * 1_000_000 + Long.parseLong(time.get(1));
+    return new RedisClock(micros, before + (after - before) / 2);
+  }
+
+  /** {@link #calibrate} without waiting: the answer sets the clock when it comes. */
+  private void recalibrate() {
+    try {
+      long before = System.nanoTime();
+      commands.async().time().whenComplete((time, e) -> {
+        if (e == null) {
+          clock = clockOf(time, before, System.nanoTime());
+        } else {
+          LOG.log(System.Logger.Level.DEBUG, () -> nodeId + " could not read Redis' clock: " + e);
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> nodeId + " could not read Redis' clock: " + e);
     }
   }
 
@@ -207,7 +257,8 @@ public final class RedisNode implements AutoCloseable {
       return chat;
     }
     String why;
-    if (cause instanceof RedisCommandTimeoutException || cause instanceof TimeoutException) {
+    if (cause instanceof RedisCommandTimeoutException || cause instanceof TimeoutException
+        || String.valueOf(cause.getMessage()).contains(LATE)) {
       why = "Redis did not answer in time";
     } else if (cause instanceof RedisConnectionException
         || (cause instanceof RedisException && String.valueOf(cause.getMessage()).contains("rejected"))) {
@@ -395,6 +446,7 @@ public final class RedisNode implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, nodeId + " could not resubscribe after a reconnect; catching up anyway", e);
     }
     resubscriptions.increment();
+    recalibrate(); // perhaps another Redis, with another clock
     try {
       listener.catchUp();
     } catch (RuntimeException e) {

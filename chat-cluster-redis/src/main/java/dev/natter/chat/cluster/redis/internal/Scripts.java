@@ -27,7 +27,7 @@ public final class Scripts {
 
   /** The operations. */
   public enum Op {
-    OPEN, DETACH, END, DISCONNECT, JOIN, LEAVE, KICK, MEMBERS, ONLINE;
+    OPEN, DETACH, END, DISCONNECT, JOIN, LEAVE, KICK, MEMBERS, ONLINE, MUTE;
 
     String file() {
       return name().toLowerCase(Locale.ROOT) + ".lua";

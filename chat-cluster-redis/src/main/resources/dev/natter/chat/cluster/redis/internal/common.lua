@@ -1,13 +1,20 @@
 -- Shared by every script of RedisCluster: Scripts.java prepends it to each one. Each script runs
 -- atomically, reads and changes the keys of docs/cluster.md §5 under the prefix ARGV[1] on behalf of
--- node ARGV[2], and publishes what other nodes must hear in the same step. Its own arguments start at
--- ARGV[3].
+-- node ARGV[2], and publishes what other nodes must hear in the same step. ARGV[3] is its deadline in
+-- Redis' clock (microseconds): a script that starts later does nothing and fails, because its caller
+-- has given up and reported the failure (a paused Redis runs the commands it queued when it goes
+-- on). Its own arguments start at ARGV[4].
 --
 -- The keys are computed here rather than passed in KEYS: the cluster runs on one Redis (not Redis
 -- Cluster), where a script may touch any key.
 
 local P = ARGV[1]
 local NODE = ARGV[2]
+
+local clock = redis.call('TIME')
+if tonumber(clock[1]) * 1000000 + tonumber(clock[2]) > tonumber(ARGV[3]) then
+  return redis.error_reply('NATTER_LATE the caller gave up on this script')
+end
 
 -- The bus codec's Lua half (BusCodec.java holds the Java half and the format).
 local CODEC_VERSION = 1

@@ -1,7 +1,7 @@
 -- end: ends a session and takes it out of its rooms, unless it was resumed since the token or ended.
--- ARGV[3] session id, [4] its token as the caller knows it, [5] the reason ('left', 'disconnect' or
+-- ARGV[4] session id, [5] its token as the caller knows it, [6] the reason ('left', 'disconnect' or
 -- 'kicked'). Reply: {ended (0 or 1), {changes}}.
-local sessionId, token, reason = ARGV[3], ARGV[4], ARGV[5]
+local sessionId, token, reason = ARGV[4], ARGV[5], ARGV[6]
 if redis.call('HGET', P .. 'sess:' .. sessionId, 'token') ~= token then
   return {0, {}}
 end

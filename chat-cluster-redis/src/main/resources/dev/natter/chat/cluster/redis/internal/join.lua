@@ -1,7 +1,7 @@
 -- join: puts a session in a room, idempotent per session.
--- ARGV[3] room, [4] session id, [5] user id, [6] user name.
+-- ARGV[4] room, [5] session id, [6] user id, [7] user name.
 -- Reply: {'joined', version, change or {}, {id, name, id, name, ...}} or {'ended'}.
-local room, sessionId, userId, name = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local room, sessionId, userId, name = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local key = P .. 'sess:' .. sessionId
 if redis.call('EXISTS', key) == 0 then
   return {'ended'}

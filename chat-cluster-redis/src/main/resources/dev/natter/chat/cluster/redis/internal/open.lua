@@ -1,8 +1,8 @@
 -- open: resumes the session of a token when it is the same user's, otherwise opens a new session.
--- ARGV[3] user id, [4] user name, [5] exclusive ('1' or '0'), [6] resume token ('' for none),
--- [7] the new token, [8] the new session's id.
+-- ARGV[4] user id, [5] user name, [6] exclusive ('1' or '0'), [7] resume token ('' for none),
+-- [8] the new token, [9] the new session's id.
 -- Reply: {'opened', session id, token, resumed (0 or 1), {rooms}} or {'name_taken'}.
-local userId, name, exclusive, resumeToken, token, newId = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local userId, name, exclusive, resumeToken, token, newId = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 redis.call('HSET', P .. 'users', userId, name)
 
 if resumeToken ~= '' then
