@@ -27,8 +27,8 @@ import dev.natter.chat.spi.CloseCodes;
 import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.ServerFrame;
 import dev.natter.chat.spi.ServerTransport;
+import dev.natter.chat.spi.cluster.Cluster;
 import dev.natter.chat.testing.RecordingListener;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +54,9 @@ public abstract class TransportConformanceTest {
   protected static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final List<AutoCloseable> resources = new ArrayList<>();
-  private ServerTransport serverTransport;
+  /** The server transports of the latest deployment, one per node. */
+  private List<ServerTransport> serverTransports = List.of();
+  private int nextNode;
   private ChatServer server;
 
   /** A new, unstarted server transport; each test makes one. */
@@ -75,6 +77,15 @@ public abstract class TransportConformanceTest {
    */
   protected HistoryStore openStore(String name) {
     return inMemoryStores.computeIfAbsent(name, n -> HistoryStore.inMemory());
+  }
+
+  /**
+   * The nodes of each server the suite starts, not started: one {@link Cluster#standalone()} by default.
+   * A cluster's suite returns several nodes of a new cluster; each gets its own server transport and
+   * {@link #openStore opens} the same store name, and {@link #client()} hands the nodes out in turn.
+   */
+  protected List<Cluster> newClusterNodes() {
+    return List.of(Cluster.standalone());
   }
 
   @AfterEach
@@ -307,7 +318,7 @@ public abstract class TransportConformanceTest {
   @DisplayName("after a restart on the same store, a cursor recovers exactly the missed messages")
   void recoveryAcrossAServerRestart() {
     Limits noRateLimit = Limits.defaults().toBuilder().rateLimit(null).build();
-    ChatServer first = startServer(openStore("restart"), b -> b.limits(noRateLimit));
+    ChatServer first = startServer("restart", b -> b.limits(noRateLimit));
     ChatClient alice = connect("alice");
     alice.join("general").join();
     ChatClient bob = connect("bob");
@@ -322,7 +333,7 @@ public abstract class TransportConformanceTest {
     alice.close();
     first.close();
 
-    startServer(openStore("restart"), b -> b.limits(noRateLimit));
+    startServer("restart", b -> b.limits(noRateLimit));
     ChatClient bobAgain = connect("bob");
     JoinResult recovered = bobAgain.join("general", seen).join();
 
@@ -361,7 +372,7 @@ public abstract class TransportConformanceTest {
   @Test
   @DisplayName("a send resent with its cid after a server restart gets the first ok and is stored once")
   void idempotentCidAcrossAServerRestart() {
-    ChatServer first = startServer(openStore("cid-restart"), b -> {});
+    ChatServer first = startServer("cid-restart", b -> {});
     ServerFrame.SendOk before;
     try (RawConnection alice = RawConnection.open(client())) {
       alice.hello("alice");
@@ -372,7 +383,7 @@ public abstract class TransportConformanceTest {
     }
     first.close();
 
-    startServer(openStore("cid-restart"), b -> {});
+    startServer("cid-restart", b -> {});
     try (RawConnection alice = RawConnection.open(client())) {
       alice.hello("alice");
       alice.send(new ClientFrame.Join("j", "general", null, null, null));
@@ -439,16 +450,16 @@ public abstract class TransportConformanceTest {
   @DisplayName("past maxConnections a new connection is closed with 1013, and a closed one frees its slot")
   void connectionLimit() {
     ChatServer chat = startServer(b -> b.limits(Limits.defaults().toBuilder().maxConnections(2).build()));
-    RawConnection first = track(RawConnection.open(client()));
+    RawConnection first = track(RawConnection.open(clientOfNode(0)));
     first.hello("first");
     // Not yet said hello, but it holds a slot all the same.
-    RawConnection silent = track(RawConnection.open(client()));
-    try (RawConnection third = RawConnection.open(client())) {
+    RawConnection silent = track(RawConnection.open(clientOfNode(0)));
+    try (RawConnection third = RawConnection.open(clientOfNode(0))) {
       assertThat(third.awaitClose()).isEqualTo(CloseCodes.TRY_AGAIN_LATER);
     }
     first.close();
     awaitOffline(chat, "first");
-    RawConnection fourth = track(RawConnection.open(client()));
+    RawConnection fourth = track(RawConnection.open(clientOfNode(0)));
     assertThat(fourth.hello("fourth").user().id()).isEqualTo("fourth");
     assertThat(silent.hello("silent").user().id()).as("the connection that held a slot is served").isEqualTo("silent");
   }
@@ -657,27 +668,35 @@ public abstract class TransportConformanceTest {
 
   /** Starts a server on a new server transport and a new store, configured by {@code configure}. */
   protected ChatServer startServer(Consumer<ChatServer.Builder> configure) {
-    return startServer(openStore("server-" + (++serversStarted)), configure);
+    return startServer("server-" + (++serversStarted), configure);
   }
 
-  /** Starts a server on a new server transport and {@code store}, configured by {@code configure}. */
-  protected ChatServer startServer(HistoryStore store, Consumer<ChatServer.Builder> configure) {
-    serverTransport = newServerTransport();
-    ChatServer.Builder builder = ChatServer.builder(serverTransport).historyStore(store);
-    configure.accept(builder);
-    server = builder.build();
-    try {
-      server.start();
-    } catch (IOException e) {
-      throw new AssertionError("the server did not start", e);
+  /**
+   * Starts a server on a new server transport and the store named {@code storeName}, configured by
+   * {@code configure}; for a cluster, a node per {@link #newClusterNodes()} and a store opened per node.
+   * The server returned acts on every node (see {@link ServerNodes}).
+   */
+  protected ChatServer startServer(String storeName, Consumer<ChatServer.Builder> configure) {
+    Deployment deployment =
+        Deployment.start(newClusterNodes(), this::newServerTransport, () -> openStore(storeName), configure);
+    serverTransports = new ArrayList<>();
+    for (int i = 0; i < deployment.size(); i++) {
+      serverTransports.add(deployment.transport(i));
     }
-    resources.add(server);
+    nextNode = 0;
+    server = deployment.server();
+    resources.add(deployment);
     return server;
   }
 
-  /** A client transport to the running server. */
+  /** A client transport to the running server: to its nodes in turn, the first node first. */
   protected ClientTransport client() {
-    return newClientTransport(serverTransport);
+    return newClientTransport(serverTransports.get(nextNode++ % serverTransports.size()));
+  }
+
+  /** A client transport to one node of the running server; for limits that each node counts alone. */
+  protected ClientTransport clientOfNode(int node) {
+    return newClientTransport(serverTransports.get(node));
   }
 
   /** A connected client named {@code name}. */

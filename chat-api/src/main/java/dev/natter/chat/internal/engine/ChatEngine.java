@@ -55,6 +55,14 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
   private static final System.Logger LOG = System.getLogger(ChatEngine.class.getName());
   static final int PROTOCOL_VERSION = 1;
   static final int MAX_DIRECTS_IN_WELCOME = 100;
+  /** How often a cluster node compares its followed rooms with the store and the directory. */
+  static final Duration CATCH_UP_INTERVAL = Duration.ofSeconds(30);
+  /**
+   * How many of a user's direct conversations a cluster node reads when it begins following the user.
+   * A conversation beyond it starts from the store's latest when opened here, and may then miss a message
+   * another node stored a moment before.
+   */
+  static final int MAX_DIRECT_BASELINES = 10_000;
 
   private enum State { NEW, RUNNING, SHUTTING_DOWN, TERMINATED }
 
@@ -136,6 +144,11 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     long sweep = IdempotencyCache.WINDOW.toMillis() / 10;
     scheduler.scheduleWithFixedDelay(
         () -> idempotency.expire(clock.millis()), sweep, sweep, TimeUnit.MILLISECONDS);
+    if (!cluster.soleWriter()) {
+      // The backstop for anything the bus lost that nothing else revealed: the last message of a burst.
+      long every = CATCH_UP_INTERVAL.toMillis();
+      scheduler.scheduleWithFixedDelay(() -> executor.execute(rooms::catchUp), every, every, TimeUnit.MILLISECONDS);
+    }
     return this;
   }
 
@@ -351,10 +364,20 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       changes.forEach(rooms::applyOwn);
       return;
     }
-    if (removed == SessionRegistry.Removed.LAST_OF_USER) {
-      cluster.bus().unfollowUser(session.user.id());
-    }
     rooms.forget(session, changes);
+    if (removed == SessionRegistry.Removed.LAST_OF_USER) {
+      String userId = session.user.id();
+      cluster.bus().unfollowUser(userId);
+      rooms.forgetDirectRoomsOf(userId);
+      if (!sessions.sessionsOf(userId).isEmpty()) {
+        // A session of the user arrived meanwhile and followed first: follow again.
+        try {
+          cluster.bus().followUser(userId);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "following " + userId + " again failed", e);
+        }
+      }
+    }
   }
 
   private java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, Duration delay) {
@@ -435,10 +458,17 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       if (attached.firstOfUser()) {
         cluster.bus().followUser(user.id());
       }
+      if (attached.firstOfUser() && !cluster.soleWriter()) {
+        // Read after following the user: every direct message stored later arrives on the bus.
+        List<DirectConversation> all = store.directConversations(user.id(), MAX_DIRECT_BASELINES);
+        rooms.recordDirectBaselines(user.id(), all);
+        directs = all.subList(0, Math.min(all.size(), MAX_DIRECTS_IN_WELCOME));
+      } else {
+        directs = store.directConversations(user.id(), MAX_DIRECTS_IN_WELCOME);
+      }
       if (attached.arrived() && opened.resumed()) {
         rooms.adopt(session); // resumed from another node: its rooms now deliver here
       }
-      directs = store.directConversations(user.id(), MAX_DIRECTS_IN_WELCOME);
     } catch (RuntimeException e) {
       // The session is open already: close the connection so the client reconnects and resumes it.
       LOG.log(System.Logger.Level.ERROR, "starting the session of a welcome failed", e);

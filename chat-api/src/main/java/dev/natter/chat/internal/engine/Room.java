@@ -127,13 +127,13 @@ final class Room {
 
   /**
    * The attached connections of the local sessions that should see a presence change: those that joined
-   * before it, but the user's own (unless they are being removed: a kick). Call under the lock.
+   * before it, but the user's own. Call under the lock.
    */
-  void forEachPresenceRecipient(PresenceChange change, boolean toTheUserToo, Consumer<Connection> action) {
+  void forEachPresenceRecipient(PresenceChange change, Consumer<Connection> action) {
     String userId = change.presence().user().id();
     local.forEach((session, seen) -> {
       Connection connection = session.connection;
-      if (connection != null && seen < change.version() && (toTheUserToo || !session.user.id().equals(userId))) {
+      if (connection != null && seen < change.version() && !session.user.id().equals(userId)) {
         action.accept(connection);
       }
     });

@@ -6,6 +6,7 @@ import dev.natter.chat.ChatServerListener;
 import dev.natter.chat.ChatStatus;
 import dev.natter.chat.Presence;
 import dev.natter.chat.RoomInfo;
+import dev.natter.chat.Rooms;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.spi.PreparedFrame;
@@ -36,6 +37,12 @@ final class RoomRegistry {
   private static final System.Logger LOG = System.getLogger(RoomRegistry.class.getName());
 
   private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+  /**
+   * userId -> the latest seq of each of the user's direct rooms when this node began following the user
+   * (in a cluster only): where a direct room opened here later starts, so a message another node stored
+   * after that point is delivered, not taken for history.
+   */
+  private final Map<String, Map<String, Long>> directBaselines = new ConcurrentHashMap<>();
   /** Messages handed to the store and not yet delivered (or failed): what a graceful shutdown waits for. */
   private final AtomicInteger inFlight = new AtomicInteger();
   private final HistoryStore store;
@@ -63,8 +70,41 @@ final class RoomRegistry {
   /** The room, created when it does not exist. The caller has checked the name. */
   Room room(String name) {
     Room room = rooms.get(name);
-    return room != null ? room : rooms.computeIfAbsent(name, n -> new Room(n, store.state(n).latestSeq(),
-        r -> new RoomSequencer(r, store, fillTimer, message -> fanOut(r, message))));
+    return room != null ? room : rooms.computeIfAbsent(name, n -> newRoom(n, startOf(n)));
+  }
+
+  private Room newRoom(String name, long deliveredSeq) {
+    return new Room(name, deliveredSeq, r -> new RoomSequencer(r, store, fillTimer, message -> fanOut(r, message)));
+  }
+
+  // Where a room opened now starts: the store's latest, but for a direct room of a user followed here,
+  // where it was when the following began (the earliest, when both users are).
+  private long startOf(String name) {
+    String[] users = Rooms.directUsers(name);
+    if (users != null) {
+      Long start = null;
+      for (String user : users) {
+        Map<String, Long> baselines = directBaselines.get(user);
+        if (baselines != null) {
+          long seq = baselines.getOrDefault(name, 0L);
+          start = start == null ? seq : Math.min(start, seq);
+        }
+      }
+      if (start != null) {
+        return start;
+      }
+    }
+    return store.state(name).latestSeq();
+  }
+
+  /**
+   * Records where each of a user's direct rooms stood as this node began following the user (read after
+   * the bus subscription): see {@link #directBaselines}. Conversations not listed start at 0.
+   */
+  void recordDirectBaselines(String userId, List<dev.natter.chat.DirectConversation> conversations) {
+    Map<String, Long> baselines = new ConcurrentHashMap<>();
+    conversations.forEach(conversation -> baselines.put(conversation.room(), conversation.seq()));
+    directBaselines.put(userId, baselines);
   }
 
   /** The room, or {@code null}. */
@@ -106,11 +146,46 @@ final class RoomRegistry {
     return inFlight.get() == 0;
   }
 
-  /** A message another node stored: into its room's sequencer, when this node follows the room. */
+  /**
+   * A message another node stored: into its room's sequencer, when this node follows the room or holds
+   * a session of either user of a direct message.
+   */
   void arrived(ChatMessage message) {
     Room room = rooms.get(message.room());
-    if (room != null) {
-      room.sequencer.offer(message);
+    if (room == null) {
+      if (message.to() == null
+          || (sessions.sessionsOf(message.from().id()).isEmpty() && sessions.sessionsOf(message.to().id()).isEmpty())) {
+        return;
+      }
+      room = room(message.room());
+    }
+    room.sequencer.offer(message);
+  }
+
+  /**
+   * Forgets the direct rooms of a user who has no session here any more, when the other user has none
+   * either: their order restarts from the store (or from the next arrival) if they come back, rather than
+   * from a {@code seq} that went stale meanwhile.
+   */
+  void forgetDirectRoomsOf(String userId) {
+    directBaselines.remove(userId);
+    for (Room room : rooms.values()) {
+      String[] users = Rooms.directUsers(room.name);
+      if (users == null || !(users[0].equals(userId) || users[1].equals(userId))) {
+        continue;
+      }
+      String other = users[0].equals(userId) ? users[1] : users[0];
+      if (!sessions.sessionsOf(userId).isEmpty() || !sessions.sessionsOf(other).isEmpty()) {
+        continue;
+      }
+      room.lock.lock();
+      try {
+        if (room.pending.isEmpty() && room.sequencer.heldCount() == 0) {
+          rooms.remove(room.name, room);
+        }
+      } finally {
+        room.lock.unlock();
+      }
     }
   }
 
@@ -248,6 +323,7 @@ final class RoomRegistry {
    */
   List<User> addMember(Room room, Session session, MembershipDirectory.Joined joined) {
     deliverPresence(room, room.replica.init(joined.members(), joined.version()));
+    armResyncIfHeld(room);
     if (joined.change() != null) {
       notifyListener(() -> listener.onPresence(joined.change().presence()));
     }
@@ -310,17 +386,25 @@ final class RoomRegistry {
     armResyncIfHeld(room);
   }
 
-  // Under the room's lock: each change to the local sessions that joined before it; a leave also takes
-  // the user's remaining local sessions out (a kick, or a disconnect made elsewhere).
+  // Under the room's lock: each change to the local sessions that joined before it; a leave first takes
+  // the user's remaining local sessions out (a kick, or a disconnect made elsewhere), so they can send
+  // nothing more to the room once they hear it.
   private void deliverPresence(Room room, List<PresenceChange> changes) {
     for (PresenceChange change : changes) {
       Presence presence = change.presence();
       PreparedFrame frame = prepare.apply(new ServerFrame.PresenceEvent(presence));
-      boolean kicked = presence.reason() == Presence.Reason.KICKED;
-      room.forEachPresenceRecipient(change, kicked, connection -> connection.deliver(frame));
+      List<Session> removed = List.of();
       if (presence.event() == Presence.Event.LEAVE) {
-        for (Session removed : room.removeLocalBefore(presence.user().id(), change.version())) {
-          removed.rooms.remove(room.name);
+        removed = room.removeLocalBefore(presence.user().id(), change.version());
+        removed.forEach(session -> session.rooms.remove(room.name));
+      }
+      room.forEachPresenceRecipient(change, connection -> connection.deliver(frame));
+      if (presence.reason() == Presence.Reason.KICKED) {
+        for (Session session : removed) {
+          Connection connection = session.connection;
+          if (connection != null) {
+            connection.deliver(frame);
+          }
         }
       }
     }
@@ -328,7 +412,8 @@ final class RoomRegistry {
 
   // A hole in the versions: after the gap-fill delay, read the directory's snapshot off the lock.
   private void armResyncIfHeld(Room room) {
-    if (!room.replica.hasHeld() || room.resyncArmed) {
+    // Before its first join answer the replica only holds, and a resync would have nothing to start from.
+    if (!room.replica.initialized() || !room.replica.hasHeld() || room.resyncArmed) {
       return;
     }
     room.resyncArmed = true;
@@ -375,6 +460,7 @@ final class RoomRegistry {
         room.lock.lock();
         try {
           deliverPresence(room, room.replica.init(snapshot.members(), snapshot.version()));
+          armResyncIfHeld(room);
           if (snapshot.members().stream().noneMatch(user -> user.id().equals(session.user.id()))) {
             session.rooms.remove(name);
             continue;
@@ -391,19 +477,22 @@ final class RoomRegistry {
 
   /**
    * The bus may have lost traffic: every followed room's members are compared with the directory's,
-   * and its messages with the store's.
+   * and its messages, like those of the direct rooms open here, with the store's.
    */
   void catchUp() {
     List<Room> followed = rooms.values().stream().filter(room -> room.followed).toList();
     followed.forEach(this::resync);
+    // A direct room is open here only while one of its users has a session here.
+    List<Room> delivering = rooms.values().stream()
+        .filter(room -> room.followed || Rooms.isDirect(room.name)).toList();
     Map<String, Long> latest;
     try {
-      latest = store.latestSeqs(followed.stream().map(room -> room.name).toList());
+      latest = store.latestSeqs(delivering.stream().map(room -> room.name).toList());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "catching up failed: the store's latest seqs are unreadable", e);
       return;
     }
-    for (Room room : followed) {
+    for (Room room : delivering) {
       room.sequencer.catchUp(latest.getOrDefault(room.name, 0L));
     }
   }

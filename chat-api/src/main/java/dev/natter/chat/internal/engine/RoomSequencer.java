@@ -245,8 +245,8 @@ final class RoomSequencer {
         for (ChatMessage message : page.messages()) {
           offer(message);
         }
-        if (page.messages().isEmpty() && held.isEmpty()) {
-          catchUpTo = room.deliveredSeq; // the store has nothing more: no catch-up to wait for
+        if (!page.more() && held.isEmpty()) {
+          catchUpTo = Math.min(catchUpTo, room.deliveredSeq); // the store has nothing more to catch up
         }
       } finally {
         room.lock.unlock();

@@ -4,8 +4,9 @@ import dev.natter.chat.ChatMessage;
 
 /**
  * Carries stored messages from the node that stored them to the nodes that follow their room. At most
- * once and in no promised order: each node orders by {@code seq} and reads what it missed from the
- * shared store. A node hears only other nodes' messages.
+ * once per room or user followed, and in no promised order: each node orders by {@code seq}, drops what
+ * it delivered already, and reads what it missed from the shared store. (A direct message may thus reach
+ * a node that follows both its users twice.) A node hears only other nodes' messages.
  */
 public interface MessageBus {
 

@@ -20,7 +20,9 @@ public interface SessionDirectory {
   /**
    * Opens a session for {@code user} on the calling node, or resumes the one of {@code resumeToken}
    * when it belongs to the same user and has not ended (it then moves to this node, with a new token;
-   * the node that held it hears {@link ClusterListener#sessionTakenOver}). Records the user as known.
+   * the node that held it, when another one, hears {@link ClusterListener#sessionTakenOver}: a node that
+   * resumes a session it holds already hears nothing). A token of another user, or an unknown one, opens
+   * a new session and leaves the other user's token valid. Records the user as known.
    *
    * @param exclusive whether the user may hold only one session (anonymous names)
    * @param resumeToken a token from an earlier welcome, or {@code null}

@@ -191,6 +191,73 @@ class RoomSequencerTest {
     assertThat(armed).isEmpty();
   }
 
+  @Test
+  void aCatchUpReadsWhatTheStoreHasBeyondTheDeliveredSeqWhenNothingArrives() {
+    List<ChatMessage> messages = stored(4);
+    open(1);
+
+    sequencer.catchUp(4);
+    assertThat(armed).as("a fill armed though nothing is held").hasSize(1);
+    delayPasses();
+
+    assertThat(deliveredSeqs()).containsExactly(2L, 3L, 4L);
+    assertThat(sequencer.fillsDone()).isEqualTo(1);
+    assertThat(armed).as("caught up: nothing left to fill").isEmpty();
+    sequencer.offer(messages.get(3));
+    assertThat(sequencer.duplicatesDropped()).isEqualTo(1);
+  }
+
+  @Test
+  void aCatchUpThatFindsEverythingDeliveredReadsNothing() {
+    stored(3);
+    open(3);
+
+    sequencer.catchUp(2);
+    sequencer.catchUp(3);
+
+    assertThat(armed).isEmpty();
+    assertThat(store.reads).isEmpty();
+  }
+
+  @Test
+  void aCatchUpBeyondWhatTheStoreHasStopsAtTheStoresEnd() {
+    stored(2);
+    open(0);
+
+    sequencer.catchUp(5);
+    delayPasses();
+
+    assertThat(deliveredSeqs()).containsExactly(1L, 2L);
+    assertThat(armed).as("the store has nothing more: no endless retry").isEmpty();
+  }
+
+  @Test
+  void aRebaseSkipsToTheStoresLatestAndAnswersTheHeldItPassed() {
+    List<ChatMessage> messages = stored(6);
+    open(1);
+    sequencer.offer(messages.get(3), () -> log.add("answer 4"));
+    sequencer.offer(messages.get(5), () -> log.add("answer 6"));
+
+    sequencer.rebase(4);
+
+    assertThat(room.deliveredSeq).isEqualTo(4);
+    assertThat(log).as("#4 answered, not delivered: nobody here waited for it").containsExactly("answer 4");
+    assertThat(delivered).isEmpty();
+    sequencer.offer(messages.get(4));
+    assertThat(deliveredSeqs()).containsExactly(5L, 6L);
+    assertThat(log).containsExactly("answer 4", "deliver 5", "deliver 6", "answer 6");
+  }
+
+  @Test
+  void aRebaseBehindTheDeliveredSeqChangesNothing() {
+    stored(3);
+    open(3);
+
+    sequencer.rebase(2);
+
+    assertThat(room.deliveredSeq).isEqualTo(3);
+  }
+
   // ---- helpers ----
 
   /** Opens the room with {@code deliveredSeq} delivered already, over {@link #store}. */
