@@ -295,7 +295,10 @@ public final class RedisNode implements AutoCloseable {
     }
   }
 
-  /** Unsubscribes from a channel without waiting; never throws (a failure is logged). */
+  /**
+   * Unsubscribes from a channel without waiting; never throws (a failure is logged). Takes effect at
+   * once all the same: what arrives on a channel no longer followed is dropped.
+   */
   void unsubscribe(String channel) {
     try {
       StatefulRedisPubSubConnection<String, byte[]> connection = pubsub;
@@ -391,6 +394,10 @@ public final class RedisNode implements AutoCloseable {
   }
 
   private void dispatch(String channel, byte[] payload) {
+    if (!channels.contains(channel)) {
+      // Unfollowed since Redis sent it (an UNSUBSCRIBE is not waited for): nobody here wants it.
+      return;
+    }
     BusFrame frame;
     try {
       frame = BusCodec.decode(payload);
