@@ -261,7 +261,8 @@ public final class RedisNode implements AutoCloseable {
         || String.valueOf(cause.getMessage()).contains(LATE)) {
       why = "Redis did not answer in time";
     } else if (cause instanceof RedisConnectionException
-        || (cause instanceof RedisException && String.valueOf(cause.getMessage()).contains("rejected"))) {
+        || (cause instanceof RedisException && (String.valueOf(cause.getMessage()).contains("rejected")
+            || String.valueOf(cause.getMessage()).contains("Connection closed")))) {
       why = "Redis is unreachable";
     } else {
       why = "Redis failed";
