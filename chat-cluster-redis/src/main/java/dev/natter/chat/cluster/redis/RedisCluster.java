@@ -51,11 +51,15 @@ import java.util.regex.Pattern;
  *       subscriptions are confirmed again.
  *   <li>The history store must be shared ({@link #requiresSharedStore()}), and this node is not its
  *       sole writer ({@link #soleWriter()}).
+ *   <li>Each node holds a {@linkplain Builder#lease lease} in Redis. When one dies, exactly one other
+ *       node claims it, every node catches up, and after the {@linkplain Builder#presenceGrace presence
+ *       grace} the sessions not resumed elsewhere end (reason {@code disconnect}), announced once. A
+ *       node that cannot renew its lease in time stops storing ({@link #checkWritable()}).
  * </ul>
  *
- * <p><b>Not built yet:</b> node leases and the reaper of a dead node's sessions
- * ({@link #checkWritable()} never refuses), the re-registration after Redis lost its data, mutes
- * cached on the nodes. See docs/cluster.md §5 and §9.
+ * <p><b>Not built yet:</b> re-registering a node's sessions and memberships after Redis lost its data,
+ * taking back (or closing) the sessions of a node that was reaped while alive, publishing the
+ * {@code seq} tips a node could not publish, mutes cached on the nodes. See docs/cluster.md §4, §5, §9.
  *
  * <p>Thread-safe. {@link #start} once, then {@link #close} (idempotent).
  */
@@ -64,6 +68,10 @@ public final class RedisCluster implements Cluster {
   public static final String DEFAULT_PREFIX = "natter:";
   /** The default {@linkplain Builder#operationTimeout operation timeout}. */
   public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(1);
+  /** The default {@linkplain Builder#lease lease}. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(5);
+  /** The default {@linkplain Builder#presenceGrace presence grace}, the server's default too. */
+  public static final Duration DEFAULT_PRESENCE_GRACE = Duration.ofSeconds(5);
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
   private static final int MAX_PREFIX_LENGTH = 64;
@@ -74,7 +82,8 @@ public final class RedisCluster implements Cluster {
   private final MessageBus bus;
 
   private RedisCluster(Builder builder) {
-    this.node = new RedisNode(builder.redisUri, builder.nodeId, builder.prefix, builder.operationTimeout);
+    this.node = new RedisNode(builder.redisUri, builder.nodeId, builder.prefix, builder.operationTimeout,
+        builder.lease, builder.presenceGrace);
     this.sessions = new RedisSessions(node);
     this.memberships = new RedisMemberships(node);
     this.bus = new RedisBus(node);
@@ -119,9 +128,18 @@ public final class RedisCluster implements Cluster {
     return true;
   }
 
-  /** Never refuses yet: leases are not built (see the class comment). */
+  /**
+   * Refuses once this node could not renew its lease for most of a lease: Redis may have declared it
+   * dead and reaped its sessions, so it must not store messages (docs/cluster.md §9). Works again after
+   * the next successful renewal.
+   *
+   * @throws dev.natter.chat.ChatException {@code internal} then, or once closed
+   * @throws IllegalStateException before {@link #start}
+   */
   @Override
-  public void checkWritable() {}
+  public void checkWritable() {
+    node.checkWritable();
+  }
 
   @Override
   public SessionDirectory sessions() {
@@ -138,17 +156,25 @@ public final class RedisCluster implements Cluster {
     return bus;
   }
 
-  /** Disconnects from Redis and stops the node's event thread. Idempotent. */
+  /**
+   * Leaves the cluster: gives up the lease at once (another node ends, after the presence grace, the
+   * sessions nobody resumed elsewhere), disconnects from Redis and stops the node's threads. Idempotent.
+   */
   @Override
   public void close() {
     node.close();
   }
 
-  /** What the bus did since {@link #start}, for diagnostics. */
+  /** Stops as a crashed node would: no word to Redis, so its lease expires. For tests. */
+  void crash() {
+    node.crash();
+  }
+
+  /** What the node did since {@link #start}, for diagnostics. */
   public Stats stats() {
     RedisNode.Stats stats = node.stats();
     return new Stats(stats.published(), stats.publishFailures(), stats.received(), stats.undecodable(),
-        stats.resubscriptions());
+        stats.resubscriptions(), stats.claimed(), stats.reaped(), stats.leaseLost());
   }
 
   /**
@@ -159,8 +185,13 @@ public final class RedisCluster implements Cluster {
    * @param received publications of other nodes handed to the listener
    * @param undecodable publications dropped because they could not be decoded
    * @param catchUps reconnects of the pub/sub connection after which the listener was told to catch up
+   * @param nodesClaimed dead nodes this node claimed (it then reaps them)
+   * @param nodesReaped dead nodes whose remaining sessions this node ended
+   * @param leaseLost renewals that found this node's lease gone (claimed after a silence, or Redis lost
+   *     its data); the node registered again
    */
-  public record Stats(long published, long publishFailures, long received, long undecodable, long catchUps) {}
+  public record Stats(long published, long publishFailures, long received, long undecodable, long catchUps,
+      long nodesClaimed, long nodesReaped, long leaseLost) {}
 
   @Override
   public String toString() {
@@ -173,6 +204,8 @@ public final class RedisCluster implements Cluster {
     private String nodeId;
     private String prefix = DEFAULT_PREFIX;
     private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+    private Duration lease = DEFAULT_LEASE;
+    private Duration presenceGrace = DEFAULT_PRESENCE_GRACE;
 
     private Builder(URI redisUri) {
       Objects.requireNonNull(redisUri, "redisUri");
@@ -229,13 +262,48 @@ public final class RedisCluster implements Cluster {
     }
 
     /**
+     * How long this node stays alive in Redis without renewing its lease; default 5 seconds. It renews
+     * every quarter lease, stops storing messages ({@link #checkWritable}) after four fifths of a lease
+     * without a successful renewal, and looks for dead nodes every fifth of a lease. A node that died is
+     * noticed between one lease and 1.2 leases after its last renewal. At least twice the operation
+     * timeout.
+     */
+    public Builder lease(Duration lease) {
+      Objects.requireNonNull(lease, "lease");
+      if (lease.isNegative() || lease.isZero()) {
+        throw new IllegalArgumentException("lease must be positive: " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /**
+     * How long the sessions of a dead node wait for a resume on another node before the node that
+     * claimed it ends them (reason {@code disconnect}); default 5 seconds. Set it to the server's
+     * {@link dev.natter.chat.Limits#presenceGrace()}: the cluster is not told it.
+     */
+    public Builder presenceGrace(Duration presenceGrace) {
+      Objects.requireNonNull(presenceGrace, "presenceGrace");
+      if (presenceGrace.isNegative()) {
+        throw new IllegalArgumentException("presenceGrace must not be negative: " + presenceGrace);
+      }
+      this.presenceGrace = presenceGrace;
+      return this;
+    }
+
+    /**
      * The node, not yet connected: the server {@linkplain Cluster#start starts} it.
      *
-     * @throws IllegalStateException when no {@link #nodeId} was given
+     * @throws IllegalStateException when no {@link #nodeId} was given, or the lease is shorter than twice
+     *     the operation timeout
      */
     public RedisCluster build() {
       if (nodeId == null) {
         throw new IllegalStateException("a RedisCluster needs a nodeId");
+      }
+      if (lease.compareTo(operationTimeout.multipliedBy(2)) < 0) {
+        throw new IllegalStateException(
+            "the lease (" + lease + ") must be at least twice the operation timeout (" + operationTimeout + ")");
       }
       return new RedisCluster(this);
     }

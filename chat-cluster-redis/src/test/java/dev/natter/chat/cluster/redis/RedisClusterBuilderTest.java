@@ -72,7 +72,20 @@ class RedisClusterBuilderTest {
 
     assertThat(cluster.requiresSharedStore()).isTrue();
     assertThat(cluster.soleWriter()).isFalse();
-    cluster.checkWritable();
+    assertThatThrownBy(cluster::checkWritable).as("before start").isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void theLeaseIsPositiveAndAtLeastTwiceTheOperationTimeout() {
+    RedisCluster.Builder builder = RedisCluster.builder(REDIS).nodeId("n1");
+
+    assertThatThrownBy(() -> builder.lease(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.presenceGrace(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder.operationTimeout(Duration.ofSeconds(2)).lease(Duration.ofSeconds(3)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("twice the operation timeout");
+
+    assertThat(builder.lease(Duration.ofSeconds(4)).presenceGrace(Duration.ZERO).build()).isNotNull();
   }
 
   @Test

@@ -123,6 +123,32 @@ class RedisFaultsTest {
     assertThat(n1.stats().publishFailures()).isEqualTo(1);
   }
 
+  @Test
+  void aNodeThatCannotRenewItsLeaseStopsStoringUntilItRenewsAgain() throws InterruptedException {
+    cluster = new TestCluster(REDIS, builder -> builder.operationTimeout(Duration.ofMillis(200)).lease(Duration.ofSeconds(1)));
+    RedisCluster n1 = cluster.node("n1");
+    n1.checkWritable();
+
+    REDIS.pause();
+    try {
+      TestCluster.await(() -> refusesToStore(n1), "the node to fence");
+    } finally {
+      REDIS.resume();
+    }
+
+    TestCluster.await(() -> !refusesToStore(n1), "the node to renew and store again");
+  }
+
+  private static boolean refusesToStore(RedisCluster node) {
+    try {
+      node.checkWritable();
+      return false;
+    } catch (ChatException e) {
+      assertThat(e.code()).isEqualTo(ChatStatus.Code.INTERNAL);
+      return true;
+    }
+  }
+
   private static void assertInternal(ThrowingCallable call) {
     assertThatThrownBy(call)
         .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ChatStatus.Code.INTERNAL));

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * Nodes of one cluster for one test, on a Redis of the test class, under a prefix of their own so the
@@ -24,7 +25,7 @@ final class TestCluster implements AutoCloseable {
   static final String MARKER_ROOM = "markers";
 
   private final RedisServer redis;
-  private final Duration timeout;
+  private final UnaryOperator<RedisCluster.Builder> settings;
   final String prefix = "test" + CLUSTERS.incrementAndGet() + ":";
   private final List<RedisCluster> nodes = new ArrayList<>();
   private final Map<RedisCluster, Recorder> recorders = new HashMap<>();
@@ -34,13 +35,18 @@ final class TestCluster implements AutoCloseable {
   }
 
   TestCluster(RedisServer redis, Duration timeout) {
+    this(redis, builder -> builder.operationTimeout(timeout));
+  }
+
+  /** Nodes built with {@code settings} applied to their builder. */
+  TestCluster(RedisServer redis, UnaryOperator<RedisCluster.Builder> settings) {
     this.redis = redis;
-    this.timeout = timeout;
+    this.settings = settings;
   }
 
   /** A started node, following {@link #MARKER_ROOM}. */
   RedisCluster node(String nodeId) {
-    RedisCluster node = RedisCluster.builder(redis.uri()).nodeId(nodeId).prefix(prefix).operationTimeout(timeout).build();
+    RedisCluster node = settings.apply(RedisCluster.builder(redis.uri()).nodeId(nodeId).prefix(prefix)).build();
     Recorder recorder = new Recorder();
     try {
       node.start(recorder);
@@ -71,6 +77,15 @@ final class TestCluster implements AutoCloseable {
   static ChatMessage message(String room, long seq, String mid) {
     return new ChatMessage(room, seq, mid, new User("ann", "Ann"), null, "text " + mid,
         Instant.ofEpochMilli(1_000 + seq), null);
+  }
+
+  /** Polls {@code condition} until it holds; fails after the deadline. */
+  static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Recorder.DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      org.assertj.core.api.Assertions.assertThat(System.nanoTime() - deadline).as("waiting for " + what).isNegative();
+      Thread.sleep(10);
+    }
   }
 
   @Override

@@ -31,6 +31,7 @@ import java.util.Objects;
  *                      reason:u8 (0 for a join; 1 left, 2 disconnect, 3 kicked) version:varint
  * kind 3, taken over   session-id:str
  * kind 4, disconnected user-id:str
+ * kind 5, node died    instance:str (node id '.' incarnation)
  * </pre>
  *
  * <p>A frame is decoded whole or rejected with a {@link MalformedFrameException}: an unknown version or
@@ -44,6 +45,7 @@ public final class BusCodec {
   static final int KIND_PRESENCE = 2;
   static final int KIND_TAKEN_OVER = 3;
   static final int KIND_DISCONNECTED = 4;
+  static final int KIND_NODE_DIED = 5;
 
   private static final int FLAG_TO = 1;
   private static final int FLAG_CID = 2;
@@ -92,6 +94,10 @@ public final class BusCodec {
       out.u8(KIND_DISCONNECTED);
       out.str(d.origin());
       out.str(d.userId());
+    } else if (frame instanceof BusFrame.NodeDied n) {
+      out.u8(KIND_NODE_DIED);
+      out.str(n.origin());
+      out.str(n.instance());
     } else {
       throw new IllegalArgumentException("unknown frame: " + frame);
     }
@@ -125,6 +131,7 @@ public final class BusCodec {
         case KIND_PRESENCE -> new BusFrame.Presence(origin, presence(in));
         case KIND_TAKEN_OVER -> new BusFrame.TakenOver(origin, sessionId(in));
         case KIND_DISCONNECTED -> new BusFrame.Disconnected(origin, userId(in));
+        case KIND_NODE_DIED -> new BusFrame.NodeDied(origin, instance(in));
         default -> throw new MalformedFrameException("unknown kind " + kind);
       };
     } catch (ChatException | IllegalArgumentException e) {
@@ -143,6 +150,14 @@ public final class BusCodec {
       throw new MalformedFrameException("empty session id");
     }
     return sessionId;
+  }
+
+  private static String instance(Reader in) throws MalformedFrameException {
+    String instance = in.str("instance");
+    if (instance.isEmpty()) {
+      throw new MalformedFrameException("empty instance");
+    }
+    return instance;
   }
 
   private static String userId(Reader in) throws MalformedFrameException {

@@ -48,4 +48,13 @@ public sealed interface BusFrame {
       Objects.requireNonNull(userId, "userId");
     }
   }
+
+  /** The origin claimed a node instance whose lease expired; on {@code ctl}: every node catches up. */
+  record NodeDied(String origin, String instance) implements BusFrame {
+    /** Validates the components. */
+    public NodeDied {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(instance, "instance");
+    }
+  }
 }

@@ -6,7 +6,8 @@ package dev.natter.chat.cluster.redis.internal;
  * <ul>
  *   <li>{@code r:{room}}: a room's messages and presence changes;
  *   <li>{@code u:{userId}}: a user's direct messages and the notice that their sessions were ended;
- *   <li>{@code n:{nodeId}}: notices for one node: a session it held was resumed elsewhere.
+ *   <li>{@code n:{instance}}: notices for one run of a node: a session it held was resumed elsewhere;
+ *   <li>{@code ctl}: a node died (its reaper announces it): every node catches up.
  * </ul>
  */
 public final class Channels {
@@ -20,7 +21,11 @@ public final class Channels {
     return prefix + "u:" + userId;
   }
 
-  public static String node(String prefix, String nodeId) {
-    return prefix + "n:" + nodeId;
+  public static String node(String prefix, String instance) {
+    return prefix + "n:" + instance;
+  }
+
+  public static String control(String prefix) {
+    return prefix + "ctl";
   }
 }

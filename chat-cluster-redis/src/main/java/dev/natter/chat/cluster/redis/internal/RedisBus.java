@@ -48,7 +48,7 @@ public final class RedisBus implements MessageBus {
     }
     byte[] payload;
     try {
-      payload = BusCodec.encode(new BusFrame.Message(node.nodeId(), message));
+      payload = BusCodec.encode(new BusFrame.Message(node.instance(), message));
     } catch (RuntimeException e) {
       node.publishFailed(message.room(), e);
       return;

@@ -56,12 +56,15 @@ public final class RedisNode implements AutoCloseable {
   /** The error of a script that started after its deadline ({@code common.lua}). */
   private static final String LATE = "NATTER_LATE";
 
-  private enum State { NEW, STARTING, STARTED, CLOSED }
+  private enum State { NEW, STARTING, STARTED, CLOSING, CLOSED }
 
   private final URI uri;
   private final String nodeId;
+  /** This run of the node: its id, '.', and a random incarnation. Owns its sessions; origin of its frames. */
+  private final String instance;
   private final String prefix;
   private final Duration timeout;
+  private final Lease lease;
   private final Scripts scripts = new Scripts();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
@@ -86,16 +89,30 @@ public final class RedisNode implements AutoCloseable {
   private final LongAdder undecodable = new LongAdder();
   private final LongAdder resubscriptions = new LongAdder();
 
-  /** A node not yet connected; {@link #start} connects it. */
-  public RedisNode(URI uri, String nodeId, String prefix, Duration timeout) {
+  /**
+   * A node not yet connected; {@link #start} connects it.
+   *
+   * @param lease how long the node's lease lasts in Redis without a renewal
+   * @param grace how long the sessions of a dead node wait for a resume before its reaper ends them
+   */
+  public RedisNode(URI uri, String nodeId, String prefix, Duration timeout, Duration lease, Duration grace) {
     this.uri = Objects.requireNonNull(uri, "uri");
     this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     this.prefix = Objects.requireNonNull(prefix, "prefix");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    byte[] incarnation = new byte[6];
+    new java.security.SecureRandom().nextBytes(incarnation);
+    this.instance = nodeId + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(incarnation);
+    this.lease = new Lease(this, Objects.requireNonNull(lease, "lease"), Objects.requireNonNull(grace, "grace"));
   }
 
   public String nodeId() {
     return nodeId;
+  }
+
+  /** This run of the node: the node id, '.', a random incarnation. */
+  public String instance() {
+    return instance;
   }
 
   public String prefix() {
@@ -129,7 +146,9 @@ public final class RedisNode implements AutoCloseable {
       pubsub.addListener(new Receiver());
       scripts.loadAll(commands.sync());
       calibrate(commands.sync());
-      subscribe(pubsub, Channels.node(prefix, nodeId), "follow this node's channel");
+      subscribe(pubsub, Channels.node(prefix, instance), "follow this node's channel");
+      subscribe(pubsub, Channels.control(prefix), "follow the control channel");
+      lease.start();
     } catch (RuntimeException e) {
       release();
       state.set(State.CLOSED);
@@ -140,16 +159,39 @@ public final class RedisNode implements AutoCloseable {
     }
   }
 
-  /** Disconnects and stops the event thread. Idempotent. */
+  /**
+   * Gives up the lease (another node reaps the sessions left after the grace), disconnects and stops
+   * the threads. Idempotent.
+   */
   @Override
   public void close() {
-    State before = state.getAndSet(State.CLOSED);
-    if (before == State.STARTED) {
+    if (state.compareAndSet(State.STARTED, State.CLOSING)) {
+      lease.release();
+      state.set(State.CLOSED);
+      release();
+    } else {
+      state.compareAndSet(State.NEW, State.CLOSED);
+    }
+  }
+
+  /** Stops as a crashed node would: no word to Redis, the lease expires. For tests. */
+  public void crash() {
+    if (state.compareAndSet(State.STARTED, State.CLOSED)) {
       release();
     }
   }
 
+  /**
+   * @throws ChatException {@code internal} when the node may have lost its lease
+   * @throws IllegalStateException when not started
+   */
+  public void checkWritable() {
+    commands("store messages"); // the state checks
+    lease.checkWritable();
+  }
+
   private void release() {
+    lease.stop();
     LettuceClients.OwnedClient owned = client;
     if (owned != null) {
       try {
@@ -173,10 +215,18 @@ public final class RedisNode implements AutoCloseable {
    * @throws ChatException {@code internal} when Redis fails, times out or cannot be reached
    */
   List<Object> script(String what, Scripts.Op op, String... args) {
-    RedisCommands<String, String> redis = commands(what);
+    return script(commands(what), what, op, args);
+  }
+
+  /** A script run while starting. */
+  List<Object> startupScript(Scripts.Op op, String... args) {
+    return script(commands.sync(), "start", op, args);
+  }
+
+  private List<Object> script(RedisCommands<String, String> redis, String what, Scripts.Op op, String... args) {
     String[] argv = new String[args.length + 3];
     argv[0] = prefix;
-    argv[1] = nodeId;
+    argv[1] = instance;
     argv[2] = Long.toString(deadline());
     for (int i = 0; i < args.length; i++) {
       argv[i + 3] = Objects.requireNonNull(args[i], "argument");
@@ -245,7 +295,7 @@ public final class RedisNode implements AutoCloseable {
     if (now == State.NEW || now == State.STARTING) {
       throw new IllegalStateException("the Redis cluster node " + nodeId + " is not started");
     }
-    if (now == State.CLOSED) {
+    if (now == State.CLOSED || (now == State.CLOSING && !what.equals("give up the lease"))) {
       throw new ChatException(ChatStatus.of(ChatStatus.Code.INTERNAL, "the cluster could not " + what + ": closed"));
     }
     return commands.sync();
@@ -344,6 +394,33 @@ public final class RedisNode implements AutoCloseable {
     }
   }
 
+  /** Tells this node's listener to catch up, on the event thread. */
+  void catchUpLocally() {
+    onEventThread(() -> {
+      try {
+        listener.catchUp();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, nodeId + ": the cluster listener failed to catch up", e);
+      }
+    });
+  }
+
+  /** Hands changes this node made without a caller (the reaper's) to its own listener, on the event thread. */
+  void presenceLocally(List<dev.natter.chat.spi.cluster.PresenceChange> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    onEventThread(() -> {
+      for (dev.natter.chat.spi.cluster.PresenceChange change : changes) {
+        try {
+          listener.presenceArrived(change);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, nodeId + ": the cluster listener failed on " + change, e);
+        }
+      }
+    });
+  }
+
   /** Counts a publication lost before it reached Redis. */
   void publishFailed(String what, Throwable e) {
     publishFailures.increment();
@@ -352,7 +429,8 @@ public final class RedisNode implements AutoCloseable {
 
   /** The node's counters, for diagnostics and tests. */
   public Stats stats() {
-    return new Stats(published.sum(), publishFailures.sum(), received.sum(), undecodable.sum(), resubscriptions.sum());
+    return new Stats(published.sum(), publishFailures.sum(), received.sum(), undecodable.sum(), resubscriptions.sum(),
+        lease.claimed(), lease.reaped(), lease.lost());
   }
 
   /**
@@ -363,8 +441,12 @@ public final class RedisNode implements AutoCloseable {
    * @param received publications of other nodes handed to the listener
    * @param undecodable publications dropped because they could not be decoded
    * @param resubscriptions reconnects of the pub/sub connection after which the node caught up
+   * @param claimed dead nodes this node claimed
+   * @param reaped dead nodes this node reaped (their sessions ended)
+   * @param leaseLost renewals that found this node's lease gone
    */
-  public record Stats(long published, long publishFailures, long received, long undecodable, long resubscriptions) {}
+  public record Stats(long published, long publishFailures, long received, long undecodable, long resubscriptions,
+      long claimed, long reaped, long leaseLost) {}
 
   private StatefulRedisPubSubConnection<String, byte[]> pubsub(String what) {
     commands(what); // the state checks
@@ -408,7 +490,7 @@ public final class RedisNode implements AutoCloseable {
           nodeId + " dropped an undecodable publication on " + channel + " (the store repairs): " + e.getMessage());
       return;
     }
-    if (frame.origin().equals(nodeId)) {
+    if (frame.origin().equals(instance)) {
       return; // this node's own publication: it applied the change itself
     }
     received.increment();
@@ -421,6 +503,8 @@ public final class RedisNode implements AutoCloseable {
         listener.sessionTakenOver(t.sessionId());
       } else if (frame instanceof BusFrame.Disconnected d) {
         listener.userDisconnected(d.userId());
+      } else if (frame instanceof BusFrame.NodeDied) {
+        listener.catchUp();
       }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, nodeId + ": the cluster listener failed on " + frame, e);
@@ -500,6 +584,6 @@ public final class RedisNode implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "node " + nodeId + " on " + redacted(uri) + " under " + prefix;
+    return "node " + instance + " on " + redacted(uri) + " under " + prefix;
   }
 }

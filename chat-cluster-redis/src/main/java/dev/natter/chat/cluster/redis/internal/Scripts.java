@@ -27,7 +27,7 @@ public final class Scripts {
 
   /** The operations. */
   public enum Op {
-    OPEN, DETACH, END, DISCONNECT, JOIN, LEAVE, KICK, MEMBERS, ONLINE, MUTE;
+    OPEN, DETACH, END, DISCONNECT, JOIN, LEAVE, KICK, MEMBERS, ONLINE, MUTE, REGISTER, RENEW, CLAIM, REAP, RELEASE;
 
     String file() {
       return name().toLowerCase(Locale.ROOT) + ".lua";

@@ -1,6 +1,6 @@
 -- Shared by every script of RedisCluster: Scripts.java prepends it to each one. Each script runs
 -- atomically, reads and changes the keys of docs/cluster.md §5 under the prefix ARGV[1] on behalf of
--- node ARGV[2], and publishes what other nodes must hear in the same step. ARGV[3] is its deadline in
+-- the node instance ARGV[2] (node id '.' incarnation), and publishes what other nodes must hear in the same step. ARGV[3] is its deadline in
 -- Redis' clock (microseconds): a script that starts later does nothing and fails, because its caller
 -- has given up and reported the failure (a paused Redis runs the commands it queued when it goes
 -- on). Its own arguments start at ARGV[4].
@@ -15,12 +15,19 @@ local clock = redis.call('TIME')
 if tonumber(clock[1]) * 1000000 + tonumber(clock[2]) > tonumber(ARGV[3]) then
   return redis.error_reply('NATTER_LATE the caller gave up on this script')
 end
+-- Redis' clock in milliseconds, for the leases.
+local NOW_MS = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+
+local function ms(n)
+  return string.format('%.0f', n)
+end
 
 -- The bus codec's Lua half (BusCodec.java holds the Java half and the format).
 local CODEC_VERSION = 1
 local KIND_PRESENCE = 2
 local KIND_TAKEN_OVER = 3
 local KIND_DISCONNECTED = 4
+local KIND_NODE_DIED = 5
 local REASON_CODES = {left = 1, disconnect = 2, kicked = 3}
 
 local function varint(n)

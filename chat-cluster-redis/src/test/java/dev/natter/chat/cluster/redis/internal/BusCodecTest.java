@@ -32,7 +32,8 @@ class BusCodecTest {
       new BusFrame.Presence("n1", new PresenceChange(Presence.leave("r", ANN, Presence.Reason.DISCONNECT), 16_384)),
       new BusFrame.Presence("n9", new PresenceChange(Presence.leave("r", ZOE, Presence.Reason.KICKED), Long.MAX_VALUE)),
       new BusFrame.TakenOver("n2", "AbC-_09xyzAbC-_0"),
-      new BusFrame.Disconnected("n3", "zoë-名"));
+      new BusFrame.Disconnected("n3", "zoë-名"),
+      new BusFrame.NodeDied("n1.AbCd-_12", "n2.xYz09-_q"));
 
   @Test
   void everyKindOfFrameSurvivesARoundTrip() throws MalformedFrameException {
