@@ -257,6 +257,7 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "closing the transport failed", e);
     }
+    detachSessionsFromTheCluster();
     try {
       cluster.close();
     } catch (RuntimeException e) {
@@ -272,6 +273,23 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       ownedExecutor.shutdown();
     }
     terminated.countDown();
+  }
+
+  // A node leaving a cluster: its sessions wait for their clients to resume on another node, and the
+  // cluster ends those that do not come back once their grace period is over. Stops at the first failure:
+  // the directory is unreachable, and the cluster's reaper treats them as a dead node's.
+  private void detachSessionsFromTheCluster() {
+    if (cluster.soleWriter()) {
+      return;
+    }
+    for (Session session : sessions.all()) {
+      try {
+        cluster.sessions().detach(session.id, session.token);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "the cluster could not detach the sessions of this node", e);
+        return;
+      }
+    }
   }
 
   // ---- connections ----
@@ -466,8 +484,12 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
       } else {
         directs = store.directConversations(user.id(), MAX_DIRECTS_IN_WELCOME);
       }
-      if (attached.arrived() && opened.resumed()) {
-        rooms.adopt(session); // resumed from another node: its rooms now deliver here
+      if (opened.resumed()) {
+        if (attached.arrived()) {
+          rooms.adopt(session); // resumed from another node: its rooms now deliver here
+        } else {
+          rooms.keepOnly(session, opened.rooms());
+        }
       }
     } catch (RuntimeException e) {
       // The session is open already: close the connection so the client reconnects and resumes it.
@@ -619,16 +641,36 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     }
   }
 
-  /** What the cluster reports of the other nodes, handed to the engine's executor. */
+  /**
+   * What the cluster reports of the other nodes, handed to the engine's executor. A room's messages and
+   * changes keep the order the cluster handed them over in (one lane per room, rooms spread over a few
+   * lanes): on many threads they would overtake each other and leave holes for the sequencer to wait on.
+   */
   private final class ClusterEvents implements ClusterListener {
+    private final SerialExecutor[] lanes = new SerialExecutor[2 * Runtime.getRuntime().availableProcessors()];
+
+    ClusterEvents() {
+      for (int i = 0; i < lanes.length; i++) {
+        lanes[i] = new SerialExecutor(executor);
+      }
+    }
+
     @Override
     public void messageArrived(ChatMessage message) {
-      run(() -> rooms.arrived(message));
+      inLaneOf(message.room(), () -> rooms.arrived(message));
     }
 
     @Override
     public void presenceArrived(PresenceChange change) {
-      run(() -> rooms.applyArrived(change));
+      inLaneOf(change.presence().room(), () -> rooms.applyArrived(change));
+    }
+
+    private void inLaneOf(String room, Runnable task) {
+      try {
+        lanes[Math.floorMod(room.hashCode(), lanes.length)].execute(task);
+      } catch (RejectedExecutionException shuttingDown) {
+        // The server is closing: nothing left to deliver to.
+      }
     }
 
     @Override

@@ -476,6 +476,30 @@ final class RoomRegistry {
   }
 
   /**
+   * A session resumed on this node keeps only the rooms the directory still has it in: a kick while it
+   * was away may not have reached this node yet. Left quietly: the kick was announced, and the client
+   * learns it from the welcome's rooms.
+   */
+  void keepOnly(Session session, java.util.Set<String> kept) {
+    for (String name : List.copyOf(session.rooms)) {
+      if (kept.contains(name)) {
+        continue;
+      }
+      session.rooms.remove(name);
+      Room room = rooms.get(name);
+      if (room != null) {
+        room.lock.lock();
+        try {
+          room.removeLocal(session);
+        } finally {
+          room.lock.unlock();
+        }
+        unfollowIfUnused(room);
+      }
+    }
+  }
+
+  /**
    * The bus may have lost traffic: every followed room's members are compared with the directory's,
    * and its messages, like those of the direct rooms open here, with the store's.
    */

@@ -147,6 +147,19 @@ class ClusterSeamsTest extends EngineTestSupport {
   }
 
   @Test
+  void aNodeThatShutsDownLeavesItsSessionsDetachedForTheirClientsToResumeElsewhere() {
+    start();
+    login("alice");
+    join(login("bob"), "general");
+
+    server.close();
+
+    assertThat(cluster.delegate.sessions().onlineUsers()).as("no session attached to a node that left").isEmpty();
+    assertThat(cluster.delegate.memberships().members("general").members())
+        .as("still a member until the grace period ends elsewhere").containsExactly(BOB);
+  }
+
+  @Test
   void aRoomIsFollowedBeforeTheFirstJoinAndUnfollowedAfterTheLastLeave() {
     start();
     FakeConnection alice = login("alice");

@@ -277,7 +277,8 @@ public abstract class CrossNodeChatTest {
 
   // ---- helpers ----
 
-  private void start(Consumer<ChatServer.Builder> configure) {
+  /** Starts three nodes configured by {@code configure}. */
+  protected void start(Consumer<ChatServer.Builder> configure) {
     deployment = track(Deployment.start(newClusterNodes(NODES), this::newServerTransport,
         this::openSharedStore, configure));
   }
@@ -285,6 +286,11 @@ public abstract class CrossNodeChatTest {
   /** A client transport to node {@code node}. */
   protected ClientTransport client(int node) {
     return newClientTransport(deployment.transport(node));
+  }
+
+  /** Node {@code index} of the running deployment. */
+  protected ChatServer node(int index) {
+    return deployment.node(index);
   }
 
   private ChatClient connect(int node, String name, ChatListener listener) {
