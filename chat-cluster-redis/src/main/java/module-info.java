@@ -1,7 +1,7 @@
 /**
  * Natter's Redis cluster: several Natter servers as one chat, over Redis and a shared PostgreSQL store
- * (docs/cluster.md). Only the groundwork exists so far; the module exports its API package once it
- * holds the cluster. No Lettuce or Netty type will appear in its API.
+ * (docs/cluster.md). Its API is {@link dev.natter.chat.cluster.redis.RedisCluster}; no Lettuce or Netty
+ * type appears in it.
  */
 // Lettuce ships no module descriptor, only the name lettuce.core in its manifest: an automatic module,
 // which javac's requires-automatic lint (part of -Xlint:all) reports on every requires.
@@ -11,4 +11,6 @@ module dev.natter.chat.cluster.redis {
   requires lettuce.core;
   // Netty has a module descriptor: its types that Lettuce returns (the Future of a shutdown) are read here.
   requires io.netty.common;
+
+  exports dev.natter.chat.cluster.redis;
 }

@@ -43,6 +43,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ({@link #start()}, {@link #close()}). The server is this JVM's child, stopped by its process handle;
  * one still running when the JVM exits is killed then.
  */
+// The tests compile into this module's exported package, while JUnit's types are on the class path:
+// javac's "exports" lint would flag the JUnit interfaces in the signatures of a public test fixture.
+@SuppressWarnings("exports")
 public final class RedisServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   public static final String REQUIRE_PROPERTY = "natter.require.redis";
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
@@ -54,6 +57,9 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
   private int port;
   private Process process;
   private Thread killOnExit;
+
+  /** A server not started yet: {@link #beforeAll} or {@link #start()} starts it. */
+  public RedisServer() {}
 
   @Override
   public void beforeAll(ExtensionContext context) {

@@ -1,0 +1,94 @@
+package dev.natter.chat.cluster.redis.internal;
+
+import dev.natter.chat.ChatStatus;
+import dev.natter.chat.Presence;
+import dev.natter.chat.User;
+import dev.natter.chat.spi.cluster.MembershipDirectory;
+import dev.natter.chat.spi.cluster.PresenceChange;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The {@link MembershipDirectory} over Redis: joins, leaves and kicks are scripts that also bump the
+ * room's version and publish the change, and mutes a script too; the reads of counts and mutes are
+ * plain commands. Semantics of chat-api's
+ * in-memory {@code MemoryDirectory}. Not an API.
+ */
+public final class RedisMemberships implements MembershipDirectory {
+  private final RedisNode node;
+
+  public RedisMemberships(RedisNode node) {
+    this.node = node;
+  }
+
+  @Override
+  public Joined join(String room, String sessionId, User user) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(sessionId, "sessionId");
+    Objects.requireNonNull(user, "user");
+    List<Object> reply = node.script("join " + room, Scripts.Op.JOIN, room, sessionId, user.id(), user.name());
+    if ("ended".equals(Replies.string(reply, 0))) {
+      throw ChatStatus.of(ChatStatus.Code.INTERNAL, "the session has ended").asException();
+    }
+    return new Joined(Replies.users(Replies.list(reply, 3)), Replies.number(reply, 1),
+        Replies.change(Replies.list(reply, 2)));
+  }
+
+  @Override
+  public PresenceChange leave(String room, String sessionId, Presence.Reason reason) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(sessionId, "sessionId");
+    Objects.requireNonNull(reason, "reason");
+    return Replies.change(node.script("leave " + room, Scripts.Op.LEAVE, room, sessionId, reason.wireName()));
+  }
+
+  @Override
+  public PresenceChange kick(String room, String userId) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(userId, "userId");
+    return Replies.change(node.script("kick from " + room, Scripts.Op.KICK, room, userId));
+  }
+
+  @Override
+  public Snapshot members(String room) {
+    Objects.requireNonNull(room, "room");
+    List<Object> reply = node.script("read the members of " + room, Scripts.Op.MEMBERS, room);
+    return new Snapshot(Replies.users(Replies.list(reply, 1)), Replies.number(reply, 0));
+  }
+
+  @Override
+  public Map<String, Integer> memberCounts() {
+    Map<String, String> counts = node.command("count the members of the rooms",
+        redis -> redis.hgetall(Keys.rooms(node.prefix())));
+    Map<String, Integer> sorted = new TreeMap<>();
+    counts.forEach((room, count) -> {
+      int members = Integer.parseInt(count);
+      if (members > 0) {
+        sorted.put(room, members);
+      }
+    });
+    return sorted;
+  }
+
+  @Override
+  public void mute(String room, String userId, boolean muted) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(userId, "userId");
+    node.script(muted ? "mute" : "unmute", Scripts.Op.MUTE, room, userId, muted ? "1" : "0");
+  }
+
+  @Override
+  public boolean isMuted(String room, String userId) {
+    Objects.requireNonNull(room, "room");
+    Objects.requireNonNull(userId, "userId");
+    return node.command("read the mutes",
+        redis -> redis.sismember(Keys.mutes(node.prefix()), Keys.mute(room, userId)));
+  }
+
+  @Override
+  public String toString() {
+    return "RedisMemberships[" + node + "]";
+  }
+}

@@ -1,0 +1,7 @@
+-- renew: extends this node's lease to now + ARGV[4] ms, unless it is gone from `nodes` (another node
+-- claimed it after it expired, or Redis lost its data). Reply: {1} renewed, {0} gone.
+if not redis.call('ZSCORE', P .. 'nodes', NODE) then
+  return {0}
+end
+redis.call('ZADD', P .. 'nodes', 'XX', ms(NOW_MS + tonumber(ARGV[4])), NODE)
+return {1}

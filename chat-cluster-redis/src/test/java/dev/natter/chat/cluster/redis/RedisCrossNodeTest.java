@@ -1,0 +1,51 @@
+package dev.natter.chat.cluster.redis;
+
+import dev.natter.chat.inmemory.InMemoryClientTransport;
+import dev.natter.chat.inmemory.InMemoryServerTransport;
+import dev.natter.chat.spi.ClientTransport;
+import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.spi.ServerTransport;
+import dev.natter.chat.spi.cluster.Cluster;
+import dev.natter.chat.tck.cluster.CrossNodeChatTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The cross-node suite with the engine: three nodes whose cluster is {@link RedisCluster} on one
+ * Redis, over the in-memory transport, sharing one in-memory store (PostgreSQL's part is tested in
+ * chat-store-jdbc; here Redis is the variable).
+ */
+class RedisCrossNodeTest extends CrossNodeChatTest {
+  @RegisterExtension static final RedisServer REDIS = new RedisServer();
+
+  private static final AtomicInteger CLUSTERS = new AtomicInteger();
+
+  private final HistoryStore store = HistoryStore.inMemory();
+
+  @Override
+  protected List<Cluster> newClusterNodes(int count) {
+    String prefix = "crossnode" + CLUSTERS.incrementAndGet() + ":";
+    List<Cluster> nodes = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      nodes.add(RedisCluster.builder(REDIS.uri()).nodeId("n" + i).prefix(prefix).build());
+    }
+    return nodes;
+  }
+
+  @Override
+  protected ServerTransport newServerTransport() {
+    return InMemoryServerTransport.forName(InMemoryServerTransport.generateName());
+  }
+
+  @Override
+  protected ClientTransport newClientTransport(ServerTransport server) {
+    return InMemoryClientTransport.forName(((InMemoryServerTransport) server).name());
+  }
+
+  @Override
+  protected HistoryStore openSharedStore() {
+    return store;
+  }
+}
