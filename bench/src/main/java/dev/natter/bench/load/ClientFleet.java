@@ -34,24 +34,25 @@ final class ClientFleet implements AutoCloseable {
   }
 
   /**
-   * Connects {@code count} clients, numbered {@code first} onwards: client {@code i} says hello as
+   * Connects {@code count} clients, numbered {@code first} onwards: client {@code i} connects to
+   * {@code uri.apply(i)}, says hello as
    * {@code name.apply(i)} and joins {@code room.apply(i)}. Returns them in order once every one joined.
    *
    * @throws IOException naming the first failure when any client could not connect, say hello or join
    */
-  List<DriverClient> connect(URI uri, int first, int count, IntFunction<String> name, IntFunction<String> room,
-      DriverClient.Handler handler) throws IOException, InterruptedException {
+  List<DriverClient> connect(IntFunction<URI> uri, int first, int count, IntFunction<String> name,
+      IntFunction<String> room, DriverClient.Handler handler) throws IOException, InterruptedException {
     Semaphore handshakes = new Semaphore(HANDSHAKES);
     List<CompletableFuture<DriverClient>> pending = new ArrayList<>(count);
     for (int i = first; i < first + count; i++) {
       handshakes.acquire();
       HttpClient http = https.get(i % https.size());
-      pending.add(DriverClient.connect(http, uri, i, name.apply(i), room.apply(i), handler)
+      pending.add(DriverClient.connect(http, uri.apply(i), i, name.apply(i), room.apply(i), handler)
           .whenComplete((client, failure) -> handshakes.release()));
     }
     List<DriverClient> connected = new ArrayList<>(count);
     for (CompletableFuture<DriverClient> future : pending) {
-      connected.add(await(future, "connecting to " + uri));
+      connected.add(await(future, "connecting"));
     }
     synchronized (clients) {
       clients.addAll(connected);

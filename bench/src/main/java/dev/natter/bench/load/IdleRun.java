@@ -72,12 +72,12 @@ final class IdleRun implements DriverClient.Handler {
     int rooms = options.rooms();
     try (ClientFleet fleet = new ClientFleet()) {
       int warmUp = Math.min(Math.max(WARM_UP_CLIENTS, rooms), count);
-      ClientFleet.settle(fleet.connect(uri, 0, warmUp, i -> "w" + runId + "-" + i, i -> room(i % rooms), this));
+      ClientFleet.settle(fleet.connect(i -> uri, 0, warmUp, i -> "w" + runId + "-" + i, i -> room(i % rooms), this));
       long before = server.heapUsedAfterGc();
       log.printf("server heap %,d KiB; connecting %d idle clients to %s%n", before / 1024, count, uri);
 
       long start = System.nanoTime();
-      List<DriverClient> clients = fleet.connect(uri, warmUp, count, i -> "i" + runId + "-" + i,
+      List<DriverClient> clients = fleet.connect(i -> uri, warmUp, count, i -> "i" + runId + "-" + i,
           i -> room(i % rooms), this);
       double connectSeconds = (System.nanoTime() - start) / 1e9;
       ClientFleet.settle(clients);

@@ -3,6 +3,7 @@ package dev.natter.bench.load;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -50,20 +51,20 @@ public final class LoadDriver {
         .toLowerCase(Locale.ROOT);
     ServerProcess server = null;
     try {
-      URI uri = options.url();
+      List<URI> uris = options.urls();
       ProcessProbe probe = options.serverPid() != 0 ? new ProcessProbe(options.serverPid()) : null;
       if (options.serverJar() != null) {
         server = ServerProcess.start(options.serverJar(), options.serverJvmArgs(), options.serverArgs(), err);
-        uri = server.uri();
+        uris = List.of(server.uri());
         probe = new ProcessProbe(server.pid());
       }
       if (options.idle()) {
-        IdleRun.Result result = new IdleRun(options, runId).run(uri, probe, err);
+        IdleRun.Result result = new IdleRun(options, runId).run(uris.get(0), probe, err);
         out.print(result.summary());
         out.println(result.json());
         return result.passed() ? 0 : 1;
       }
-      LoadResult result = new LoadRun(options, runId).run(uri, probe, err);
+      LoadResult result = new LoadRun(options, runId).run(uris, probe, err);
       out.print(result.summary());
       out.println(result.json());
       return result.passed() ? 0 : 1;

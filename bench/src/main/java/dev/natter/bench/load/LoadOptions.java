@@ -2,6 +2,7 @@ package dev.natter.bench.load;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -12,11 +13,12 @@ import java.util.Set;
 /**
  * The load driver's command line, parsed and checked; {@link #usage()} lists the flags.
  *
- * <p>Exactly one server: {@code --url} (one already running) or {@code --start-server JAR} (started and
- * stopped by the driver). Two modes: a load run (the default) or {@code --idle-clients N}, which measures
+ * <p>Exactly one server: {@code --url} (one already running; repeated for the nodes of a cluster, over
+ * which the clients are spread) or {@code --start-server JAR} (started and stopped by the driver). Two modes: a load run (the default) or {@code --idle-clients N}, which measures
  * the server's heap per idle connection and so needs a server whose process the driver can see.
  *
- * @param url the server's WebSocket endpoint, or {@code null} with {@code serverJar}
+ * @param urls the server's WebSocket endpoints, one per node (client {@code i} connects to
+ *     {@code urls[i mod n]}); empty with {@code serverJar}
  * @param serverJar the server jar to start, or {@code null} with {@code url}
  * @param serverArgs extra arguments for the started server (after {@code --host} and {@code --port})
  * @param serverJvmArgs extra JVM options for the started server
@@ -33,7 +35,7 @@ import java.util.Set;
  * @param help whether {@code --help} was asked for (the other components are then the defaults)
  */
 record LoadOptions(
-    URI url,
+    List<URI> urls,
     Path serverJar,
     List<String> serverArgs,
     List<String> serverJvmArgs,
@@ -88,6 +90,7 @@ record LoadOptions(
       return defaults(true);
     }
     Map<String, String> values = new HashMap<>();
+    List<URI> urls = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       int equals = arg.indexOf('=');
@@ -107,18 +110,19 @@ record LoadOptions(
         }
         value = args[++i];
       }
-      if (values.put(flag, value) != null) {
+      if (flag.equals("--url")) {
+        urls.add(url(value)); // once per node of a cluster
+      } else if (values.put(flag, value) != null) {
         throw new UsageException(flag + " given twice");
       }
     }
-    return check(values);
+    return check(values, List.copyOf(urls));
   }
 
-  private static LoadOptions check(Map<String, String> v) throws UsageException {
+  private static LoadOptions check(Map<String, String> v, List<URI> urls) throws UsageException {
     LoadOptions d = defaults(false);
-    URI url = v.containsKey("--url") ? url(v.get("--url")) : null;
     Path jar = v.containsKey("--start-server") ? Path.of(v.get("--start-server")) : null;
-    if ((url == null) == (jar == null)) {
+    if (urls.isEmpty() == (jar == null)) {
       throw new UsageException("give either --url ws://HOST:PORT/chat (a running server) or --start-server"
           + " PATH/natter-server.jar (the driver starts and stops it)");
     }
@@ -130,6 +134,9 @@ record LoadOptions(
     long pid = v.containsKey("--server-pid") ? whole(v, "--server-pid", 1, Long.MAX_VALUE, 0) : 0;
     if (pid != 0 && jar != null) {
       throw new UsageException("--server-pid goes with --url: a started server's process is known");
+    }
+    if (pid != 0 && urls.size() > 1) {
+      throw new UsageException("--server-pid goes with a single --url: it is one process");
     }
     int idle = (int) whole(v, "--idle-clients", 1, MAX_CLIENTS, 0);
     if (idle > 0) {
@@ -156,7 +163,7 @@ record LoadOptions(
     if (rate > 0 && v.containsKey("--window")) {
       throw new UsageException("--window is for --rate 0 (flat out); a fixed rate needs none");
     }
-    return new LoadOptions(url, jar, words(v.get("--server-args")), words(v.get("--server-jvm-args")), pid,
+    return new LoadOptions(urls, jar, words(v.get("--server-args")), words(v.get("--server-jvm-args")), pid,
         clients, rooms, senders, rate,
         (int) whole(v, "--window", 1, 1_000_000, d.window),
         decimal(v, "--duration", 0.1, 3600, d.durationSeconds),
@@ -166,7 +173,7 @@ record LoadOptions(
   }
 
   private static LoadOptions defaults(boolean help) {
-    return new LoadOptions(null, null, List.of(), List.of(), 0, 100, 1, 1, 0, 32, 10, 3, 100, 0, help);
+    return new LoadOptions(List.of(), null, List.of(), List.of(), 0, 100, 1, 1, 0, 32, 10, 3, 100, 0, help);
   }
 
   private static URI url(String value) throws UsageException {
@@ -232,7 +239,8 @@ record LoadOptions(
         Usage: java -cp bench/target/benchmarks.jar dev.natter.bench.load.LoadDriver SERVER [MODE]
 
         SERVER, one of:
-          --url ws://HOST:PORT/chat      a running server
+          --url ws://HOST:PORT/chat      a running server; repeat it for each node of a cluster, and the
+                                         clients are spread over the nodes (client i on node i mod n)
             --server-pid PID             its process, to report its CPU (and, for --idle-clients, its heap)
           --start-server PATH.jar        start natter-server.jar on a free port on 127.0.0.1, stop it at the end
             --server-args "..."          more server flags, e.g. "--in-memory --rate-limit off"

@@ -65,11 +65,11 @@ final class LoadRun implements DriverClient.Handler {
     }
   }
 
-  /** What one run measured; see {@link LoadResult}. */
-  LoadResult run(URI uri, ProcessProbe server, PrintStream log) throws IOException, InterruptedException {
+  /** What one run measured; see {@link LoadResult}. Client {@code i} connects to {@code uris[i mod n]}. */
+  LoadResult run(List<URI> uris, ProcessProbe server, PrintStream log) throws IOException, InterruptedException {
     try (ClientFleet fleet = new ClientFleet()) {
-      log.printf("connecting %d clients to %s%n", options.clients(), uri);
-      List<DriverClient> clients = fleet.connect(uri, 0, options.clients(),
+      log.printf("connecting %d clients to %s%n", options.clients(), uris.size() == 1 ? uris.get(0) : uris);
+      List<DriverClient> clients = fleet.connect(i -> uris.get(i % uris.size()), 0, options.clients(),
           i -> "l" + runId + "-" + i, i -> room(i % options.rooms()), this);
       ClientFleet.settle(clients);
 

@@ -14,7 +14,7 @@ class LoadOptionsTest {
   void aLoadRunAgainstARunningServerTakesTheDefaults() throws Exception {
     LoadOptions o = LoadOptions.parse("--url", URL);
 
-    assertThat(o.url()).isEqualTo(URI.create(URL));
+    assertThat(o.urls()).containsExactly(URI.create(URL));
     assertThat(o.serverJar()).isNull();
     assertThat(o.idle()).isFalse();
     assertThat(o.clients()).isEqualTo(100);
@@ -56,6 +56,14 @@ class LoadOptionsTest {
   }
 
   @Test
+  void aRepeatedUrlNamesTheNodesOfACluster() throws Exception {
+    String second = "ws://127.0.0.1:8081/chat";
+    LoadOptions o = LoadOptions.parse("--url", URL, "--url=" + second, "--clients", "4");
+
+    assertThat(o.urls()).containsExactly(URI.create(URL), URI.create(second));
+  }
+
+  @Test
   void helpWinsOverEverythingElse() throws Exception {
     assertThat(LoadOptions.parse("--clients", "nonsense", "--help").help()).isTrue();
     assertThat(LoadOptions.usage()).contains("--url", "--start-server", "--idle-clients", "--window");
@@ -88,6 +96,9 @@ class LoadOptionsTest {
     assertRefused("--senders is for a load run, not for --idle-clients", "--start-server", "s.jar",
         "--idle-clients", "10", "--senders", "2");
     assertRefused("--idle-clients reads the server's heap", "--url", URL, "--idle-clients", "10");
+    assertRefused("--server-pid goes with a single --url", "--url", URL, "--url", "ws://127.0.0.1:8081/chat",
+        "--server-pid", "12");
+    assertRefused("give either --url", "--url", URL, "--url", URL, "--start-server", "s.jar");
   }
 
   private static void assertRefused(String message, String... args) {
