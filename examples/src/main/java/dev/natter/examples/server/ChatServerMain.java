@@ -3,6 +3,7 @@ package dev.natter.examples.server;
 import dev.natter.chat.ChatServer;
 import dev.natter.chat.auth.jwt.JwtAuthenticator;
 import dev.natter.chat.auth.jwt.JwtIssuer;
+import dev.natter.chat.cluster.redis.RedisCluster;
 import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.store.jdbc.JdbcHistoryStore;
 import dev.natter.chat.websocket.WebSocketServerTransport;
@@ -36,6 +37,12 @@ import java.util.logging.Logger;
  * ({@link AccountRoutes}), keeping the accounts in the history's database (in memory with
  * {@code --in-memory}) and signing with {@code --jwt-secret} or else the key in {@code DIR/jwt.key}
  * ({@link JwtKeyFile}). Secrets never reach standard output, standard error or the log.
+ *
+ * <p>With {@code --redis URI --node-id ID} the server is one node of a cluster (docs/cluster.md): a
+ * {@link RedisCluster} on that Redis, with the server's presence grace, and the {@code --jdbc-url}
+ * PostgreSQL store opened {@linkplain JdbcHistoryStore.Builder#shared(boolean) shared}, so that several
+ * such servers, behind one load balancer, are one chat. A Redis that cannot be reached at start is
+ * {@link #EXIT_CANNOT_START}.
  */
 public final class ChatServerMain {
   /** The exit status of a server that could not start, such as on a port in use. */
@@ -114,6 +121,11 @@ public final class ChatServerMain {
 
     URI uri = wiring.transport().uri();
     err.println(NAME + ": history in " + describe(options));
+    ServerOptions.ClusterNode cluster = options.cluster();
+    if (cluster != null) {
+      err.println(NAME + ": node " + cluster.nodeId() + " of the cluster on " + cluster.redisForDisplay()
+          + " (key prefix " + RedisCluster.DEFAULT_PREFIX + ")");
+    }
     if (wiring.authNote() != null) {
       err.println(NAME + ": " + wiring.authNote().replace("http://HOST:PORT", "http://" + uri.getRawAuthority()));
     }
@@ -189,6 +201,13 @@ public final class ChatServerMain {
       if (authenticator != null) {
         server.authenticator(authenticator);
       }
+      ServerOptions.ClusterNode cluster = options.cluster();
+      if (cluster != null) {
+        // The reaper of a dead node waits the same grace as the engine does for a lost connection: the
+        // cluster is not told the engine's limits (RedisCluster.Builder.presenceGrace).
+        server.cluster(RedisCluster.builder(cluster.redis()).nodeId(cluster.nodeId())
+            .presenceGrace(options.limits().presenceGrace()).build());
+      }
       return new Wiring(built, server.build(), authNote);
     } catch (CannotStart | RuntimeException e) {
       store.close();
@@ -203,7 +222,9 @@ public final class ChatServerMain {
     }
     ServerOptions.Jdbc jdbc = options.jdbc();
     if (jdbc != null) {
-      return JdbcHistoryStore.forUrl(jdbc.url(), jdbc.user(), jdbc.password());
+      // A cluster's nodes all append to this database: each batch takes its seqs in its transaction.
+      return JdbcHistoryStore.builderForUrl(jdbc.url(), jdbc.user(), jdbc.password())
+          .shared(options.cluster() != null).open();
     }
     Path dataDir = options.dataDir();
     if (options.auth() == ServerOptions.Auth.ACCOUNTS && !Files.exists(dataDir)
@@ -258,7 +279,7 @@ public final class ChatServerMain {
       return "memory only: it is lost when the server stops";
     }
     if (options.jdbc() != null) {
-      return options.jdbc().url();
+      return options.jdbc().url() + (options.cluster() != null ? ", shared by the cluster's nodes" : "");
     }
     return options.dataDir().resolve(DATABASE_FILE).toAbsolutePath().normalize().toString();
   }

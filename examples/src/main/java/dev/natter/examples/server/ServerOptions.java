@@ -1,6 +1,9 @@
 package dev.natter.examples.server;
 
 import dev.natter.chat.Limits;
+import dev.natter.chat.cluster.redis.RedisCluster;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -35,6 +38,9 @@ import java.util.regex.Pattern;
  * @param jwtSecret the secret of the tokens ({@code --jwt-secret} or {@value #JWT_SECRET_VARIABLE}), or
  *     {@code null}: always there for {@link Auth#JWT}; for {@link Auth#ACCOUNTS} without it, the key is
  *     kept in the data directory (or made afresh with {@code inMemory}); never there for {@link Auth#NONE}
+ * @param cluster the cluster this server is a node of ({@code --redis}, {@code --node-id}), or
+ *     {@code null} for a server alone; when there, {@code jdbc} is a PostgreSQL database, which the
+ *     nodes share
  * @param help whether {@code --help} was asked for (the other components are then the defaults)
  */
 public record ServerOptions(
@@ -47,6 +53,7 @@ public record ServerOptions(
     List<String> allowedOrigins,
     Auth auth,
     JwtSecret jwtSecret,
+    ClusterNode cluster,
     boolean help) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
@@ -116,6 +123,41 @@ public record ServerOptions(
   }
 
   /**
+   * This server as one node of a cluster over Redis (docs/cluster.md): the nodes share the Redis and a
+   * PostgreSQL database, and each has a node id of its own.
+   *
+   * @param redis the Redis, {@code redis://HOST:PORT} or {@code rediss://HOST:PORT}, perhaps with a
+   *     password ({@code redis://:PASSWORD@HOST:PORT}) and a database ({@code /2}); the password is never
+   *     shown by {@link #toString()} or {@link #redisForDisplay()}
+   * @param nodeId this node's id, unique among the running nodes: 1 to 32 of {@code A-Z a-z 0-9 _ -}
+   */
+  public record ClusterNode(URI redis, String nodeId) {
+    /** Checks both are there. */
+    public ClusterNode {
+      Objects.requireNonNull(redis, "redis");
+      Objects.requireNonNull(nodeId, "nodeId");
+    }
+
+    /** The Redis URI without its user information (a password), to print. */
+    public String redisForDisplay() {
+      if (redis.getRawUserInfo() == null) {
+        return redis.toString();
+      }
+      try {
+        return new URI(redis.getScheme(), null, redis.getHost(), redis.getPort(), redis.getPath(), null, null)
+            .toString();
+      } catch (URISyntaxException e) {
+        return redis.getScheme() + "://" + redis.getHost() + (redis.getPort() < 0 ? "" : ":" + redis.getPort());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "ClusterNode[redis=" + redisForDisplay() + ", nodeId=" + nodeId + "]";
+    }
+  }
+
+  /**
    * A frame limit past which one message could exhaust the server's memory; the transport also adds
    * headroom to it, which must not overflow an int.
    */
@@ -124,7 +166,7 @@ public record ServerOptions(
   private static final Set<String> VALUE_FLAGS = Set.of(
       "--host", "--port", "--data-dir", "--presence-grace-ms", "--hello-timeout-ms", "--rate-limit",
       "--max-frame-bytes", "--max-text-chars", "--allowed-origins", "--jdbc-url", "--jdbc-user",
-      "--jdbc-password", "--auth", "--jwt-secret");
+      "--jdbc-password", "--auth", "--jwt-secret", "--redis", "--node-id");
   /**
    * Flags whose value is a secret: it is the next argument whatever it looks like (a secret may start
    * with {@code --}), so it is never mistaken for a flag and quoted in an error.
@@ -151,12 +193,15 @@ public record ServerOptions(
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be 0 to 65535: " + port);
     }
+    if (cluster != null && (jdbc == null || !isPostgresql(jdbc.url()))) {
+      throw new IllegalArgumentException("a cluster node needs a PostgreSQL database shared by the nodes");
+    }
   }
 
   /** The options with no flags given. */
   public static ServerOptions defaults() {
     return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, null, Limits.defaults(),
-        List.of(), Auth.NONE, null, false);
+        List.of(), Auth.NONE, null, null, false);
   }
 
   /**
@@ -180,7 +225,7 @@ public record ServerOptions(
     for (String arg : args) {
       if (arg.equals("--help") || arg.equals("-h")) {
         return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_DATA_DIR, false, null, Limits.defaults(),
-            List.of(), Auth.NONE, null, true);
+            List.of(), Auth.NONE, null, null, true);
       }
     }
     String jdbcUrl = null;
@@ -194,6 +239,8 @@ public record ServerOptions(
     List<String> origins = List.of();
     Auth auth = Auth.NONE;
     String jwtSecret = null;
+    String redis = null;
+    String nodeId = null;
     Set<String> seen = new HashSet<>();
 
     for (int i = 0; i < args.length; i++) {
@@ -263,6 +310,8 @@ public record ServerOptions(
         case "--jdbc-password" -> jdbcPassword = value;
         case "--auth" -> auth = auth(value);
         case "--jwt-secret" -> jwtSecret = value;
+        case "--redis" -> redis = value;
+        case "--node-id" -> nodeId = value;
         default -> throw new AssertionError("flag without a case: " + flag);
       }
     }
@@ -284,8 +333,50 @@ public record ServerOptions(
     } else if (jdbcUser != null || jdbcPassword != null) {
       throw new UsageException("--jdbc-user and --jdbc-password need --jdbc-url");
     }
+    ClusterNode cluster = cluster(redis, nodeId, jdbc);
     JwtSecret secret = jwtSecret(auth, jwtSecret, environment, jdbc != null);
-    return new ServerOptions(host, port, dataDir, inMemory, jdbc, limits, origins, auth, secret, false);
+    return new ServerOptions(host, port, dataDir, inMemory, jdbc, limits, origins, auth, secret, cluster, false);
+  }
+
+  /**
+   * {@code --redis} and {@code --node-id}, checked by {@link RedisCluster.Builder}'s own rules: both or
+   * neither, and only on PostgreSQL.
+   */
+  private static ClusterNode cluster(String redis, String nodeId, Jdbc jdbc) throws UsageException {
+    if (redis == null) {
+      if (nodeId != null) {
+        throw new UsageException("--node-id needs --redis: a node id names one node of a cluster");
+      }
+      return null;
+    }
+    URI uri;
+    try {
+      uri = new URI(redis);
+      RedisCluster.builder(uri);
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      // Neither message may quote a password: the builder's redacts it, and a URI that does not parse
+      // is not quoted at all.
+      throw new UsageException("--redis must be a URI such as redis://127.0.0.1:6379"
+          + (e instanceof IllegalArgumentException ? ": " + e.getMessage() : ""));
+    }
+    if (nodeId == null) {
+      throw new UsageException("--redis needs --node-id ID, a name for this node that no other running node"
+          + " of the cluster has, such as n1");
+    }
+    try {
+      RedisCluster.builder(uri).nodeId(nodeId);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--node-id must be 1 to 32 of A-Z a-z 0-9 _ -: " + nodeId);
+    }
+    if (jdbc == null || !isPostgresql(jdbc.url())) {
+      throw new UsageException("--redis needs --jdbc-url jdbc:postgresql://...: the nodes of a cluster share"
+          + " one PostgreSQL database (SQLite and --in-memory serve one server only)");
+    }
+    return new ClusterNode(uri, nodeId);
+  }
+
+  private static boolean isPostgresql(String jdbcUrl) {
+    return jdbcUrl.startsWith("jdbc:postgresql:");
   }
 
   private static Auth auth(String value) throws UsageException {
@@ -408,6 +499,13 @@ public record ServerOptions(
         "                             environment variable " + JWT_SECRET_VARIABLE + ". Required for --auth jwt;",
         "                             --auth accounts without it keeps a random key in DIR/jwt.key",
         "                             (a new one each run with --in-memory)",
+        "  --redis URI                run as one node of a cluster over this Redis, such as",
+        "                             redis://127.0.0.1:6379: the nodes share rooms, presence and direct",
+        "                             messages. Needs --jdbc-url on PostgreSQL (one database for every",
+        "                             node), --node-id, and with --auth jwt or accounts the same",
+        "                             --jwt-secret on every node",
+        "  --node-id ID               this node's name in the cluster, 1 to 32 of A-Z a-z 0-9 _ -,",
+        "                             different on each running node, such as n1; required with --redis",
         "  -h, --help                 print this help and exit",
         "",
         "Prints one line, 'listening on ws://HOST:PORT/chat', when ready. SIGTERM or Ctrl-C shuts down",

@@ -49,6 +49,15 @@ class ChatServerMainTest {
   }
 
   @Test
+  void aClusterNodeWithoutPostgresqlExitsWithStatusTwoBeforeReachingRedis() {
+    int status = run("--port", "0", "--redis", "redis://127.0.0.1:1", "--node-id", "n1", "--in-memory");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err()).startsWith("natter-server: --redis needs --jdbc-url jdbc:postgresql://");
+    assertThat(out()).isEmpty();
+  }
+
+  @Test
   void aJwtKeyFileThatCannotBeReadExitsWithStatusOneNamingIt(@TempDir Path dataDir) throws Exception {
     Path key = Files.createDirectories(dataDir.resolve("jwt.key")); // a folder where the key should be
 

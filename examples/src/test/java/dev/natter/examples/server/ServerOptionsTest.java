@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.natter.chat.Limits;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ class ServerOptionsTest {
     assertThat(options.allowedOrigins()).isEmpty();
     assertThat(options.auth()).isEqualTo(ServerOptions.Auth.NONE);
     assertThat(options.jwtSecret()).isNull();
+    assertThat(options.cluster()).isNull();
     assertThat(options.help()).isFalse();
     Limits limits = options.limits();
     assertThat(limits.presenceGrace()).isEqualTo(Duration.ofMillis(5000));
@@ -88,7 +90,7 @@ class ServerOptionsTest {
         .contains("--host", "--port", "--data-dir", "--in-memory", "--presence-grace-ms",
             "--hello-timeout-ms", "--rate-limit", "--max-frame-bytes", "--max-text-chars",
             "--allowed-origins", "--jdbc-url", "--jdbc-user", "--jdbc-password", "--auth", "--jwt-secret",
-            "--help")
+            "--redis", "--node-id", "--help")
         .contains(ServerOptions.PASSWORD_VARIABLE, ServerOptions.JWT_SECRET_VARIABLE, "jwt.key")
         .contains("none", "jwt", "accounts", "/register", "/login");
   }
@@ -178,10 +180,10 @@ class ServerOptionsTest {
   void theRecordRefusesAModeWithoutTheSecretItNeeds() {
     ServerOptions defaults = ServerOptions.defaults();
     assertThatThrownBy(() -> new ServerOptions(defaults.host(), 0, defaults.dataDir(), false, null,
-        defaults.limits(), List.of(), ServerOptions.Auth.JWT, null, false))
+        defaults.limits(), List.of(), ServerOptions.Auth.JWT, null, null, false))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ServerOptions(defaults.host(), 0, defaults.dataDir(), false, null,
-        defaults.limits(), List.of(), ServerOptions.Auth.NONE, new ServerOptions.JwtSecret(SECRET), false))
+        defaults.limits(), List.of(), ServerOptions.Auth.NONE, new ServerOptions.JwtSecret(SECRET), null, false))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -320,6 +322,85 @@ class ServerOptionsTest {
     assertThatThrownBy(() -> ServerOptions.parse(java.util.Map.of(), split(commandLine)))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining(message);
+  }
+
+  // ---- a node of a cluster ----
+
+  private static final String PG = "jdbc:postgresql://127.0.0.1:5432/natter";
+
+  @Test
+  void redisAndANodeIdMakeTheServerANodeOfACluster() throws UsageException {
+    ServerOptions options = ServerOptions.parse(Map.of(),
+        "--redis", "redis://127.0.0.1:6379", "--node-id", "n1", "--jdbc-url", PG, "--presence-grace-ms=2000");
+
+    assertThat(options.cluster()).isEqualTo(new ServerOptions.ClusterNode(URI.create("redis://127.0.0.1:6379"), "n1"));
+    assertThat(options.jdbc().url()).isEqualTo(PG);
+    assertThat(options.limits().presenceGrace()).isEqualTo(Duration.ofSeconds(2));
+
+    ServerOptions tls = ServerOptions.parse(Map.of(),
+        "--redis=rediss://redis.example.com:6380/2", "--node-id=eu-west_1", "--jdbc-url=" + PG);
+    assertThat(tls.cluster().redis()).isEqualTo(URI.create("rediss://redis.example.com:6380/2"));
+    assertThat(tls.cluster().nodeId()).isEqualTo("eu-west_1");
+  }
+
+  @Test
+  void aRedisPasswordIsNeverShown() throws UsageException {
+    ServerOptions options = ServerOptions.parse(Map.of(),
+        "--redis", "redis://:r3dis-pass@127.0.0.1:6379/1", "--node-id", "n1", "--jdbc-url", PG);
+
+    assertThat(options.cluster().redis().getUserInfo()).isEqualTo(":r3dis-pass");
+    assertThat(options.cluster().redisForDisplay()).isEqualTo("redis://127.0.0.1:6379/1");
+    assertThat(options.toString()).doesNotContain("r3dis-pass").contains("redis://127.0.0.1:6379/1", "n1");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--node-id n1 --jdbc-url PG                          | --node-id needs --redis",
+      "--redis redis://127.0.0.1:6379 --jdbc-url PG        | --redis needs --node-id ID",
+      "--redis redis://127.0.0.1:6379 --node-id n1         | --redis needs --jdbc-url jdbc:postgresql://",
+      "--redis redis://127.0.0.1:6379 --node-id n1 --in-memory | --redis needs --jdbc-url jdbc:postgresql://",
+      "--redis redis://127.0.0.1:6379 --node-id n1 --data-dir d | --redis needs --jdbc-url jdbc:postgresql://",
+      "--redis redis://127.0.0.1:6379 --node-id n1 --jdbc-url jdbc:sqlite:chat.db | --redis needs --jdbc-url jdbc:postgresql://",
+      "--redis http://127.0.0.1:6379 --node-id n1 --jdbc-url PG | --redis must be a URI such as redis://127.0.0.1:6379: not a redis:// or rediss:// URI",
+      "--redis 127.0.0.1:6379 --node-id n1 --jdbc-url PG   | --redis must be a URI such as redis://127.0.0.1:6379",
+      "--redis 'redis://bad host:1' --node-id n1 --jdbc-url PG | --redis must be a URI such as redis://127.0.0.1:6379",
+      "--redis redis:///0 --node-id n1 --jdbc-url PG       | the Redis URI names no host",
+      "--redis redis://127.0.0.1:6379 --node-id n.1 --jdbc-url PG | --node-id must be 1 to 32 of A-Z a-z 0-9 _ -: n.1",
+      "--redis redis://127.0.0.1:6379 --node-id 'n 1' --jdbc-url PG | --node-id must be 1 to 32 of A-Z a-z 0-9 _ -",
+      "--redis redis://127.0.0.1:6379 --node-id abcdefghijklmnopqrstuvwxyz0123456 --jdbc-url PG | --node-id must be 1 to 32",
+      "--redis redis://127.0.0.1:6379 --redis=redis://127.0.0.1:6380 --node-id n1 --jdbc-url PG | --redis given twice",
+      "--redis --node-id n1 --jdbc-url PG                  | --redis needs a value"})
+  void clusterFlagsThatAreMalformedOrContradictTheStoreAreRefused(String commandLine, String message) {
+    assertThatThrownBy(() -> ServerOptions.parse(Map.of(), split(commandLine.replace("PG", PG))))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void aMalformedRedisUriIsRefusedWithoutQuotingItsPassword() {
+    assertThatThrownBy(() -> ServerOptions.parse(Map.of(),
+        "--redis", "redis://:r3dis-pass@bad host:6379", "--node-id", "n1", "--jdbc-url", PG))
+        .isInstanceOf(UsageException.class)
+        .hasMessageStartingWith("--redis must be a URI")
+        .hasMessageNotContaining("r3dis-pass");
+    assertThatThrownBy(() -> ServerOptions.parse(Map.of(),
+        "--redis", "http://:r3dis-pass@127.0.0.1:6379", "--node-id", "n1", "--jdbc-url", PG))
+        .isInstanceOf(UsageException.class)
+        .hasMessageStartingWith("--redis must be a URI")
+        .hasMessageNotContaining("r3dis-pass");
+  }
+
+  @Test
+  void theRecordRefusesAClusterNodeWithoutAPostgresqlDatabase() {
+    ServerOptions defaults = ServerOptions.defaults();
+    ServerOptions.ClusterNode node = new ServerOptions.ClusterNode(URI.create("redis://127.0.0.1:6379"), "n1");
+    assertThatThrownBy(() -> new ServerOptions(defaults.host(), 0, defaults.dataDir(), false, null,
+        defaults.limits(), List.of(), ServerOptions.Auth.NONE, null, node, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ServerOptions(defaults.host(), 0, defaults.dataDir(), false,
+        new ServerOptions.Jdbc("jdbc:sqlite:chat.db", null, null), defaults.limits(), List.of(),
+        ServerOptions.Auth.NONE, null, node, false))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   /** Splits on spaces, keeping a single-quoted part whole. */
