@@ -510,7 +510,8 @@ public record ServerOptions(
         "",
         "Prints one line, 'listening on ws://HOST:PORT/chat', when ready. SIGTERM or Ctrl-C shuts down",
         "gracefully: every client is closed with 1001 (going away).",
-        "Exit status: 1 when the server cannot start (such as a port in use), 2 for a bad command line.",
+        "Exit status: 1 when the server cannot start (such as a port in use, or a Redis that cannot be",
+        "reached), 2 for a bad command line.",
         "");
   }
 

@@ -8,6 +8,7 @@ import dev.natter.chat.ChatMessage;
 import dev.natter.chat.HistoryPage;
 import dev.natter.chat.PageRequest;
 import dev.natter.chat.ReconnectPolicy;
+import dev.natter.chat.spi.HistoryStore;
 import dev.natter.chat.store.jdbc.JdbcHistoryStore;
 import dev.natter.chat.tck.reliability.CheckedClient;
 import dev.natter.chat.tck.reliability.DeliveryChecker;
@@ -72,17 +73,22 @@ final class Scenario implements AutoCloseable {
   /** Records what the SQLite file at {@code database} holds for {@code rooms}, to be checked too. */
   void recordStore(Path database, Collection<String> rooms) {
     try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(database)) {
-      for (String room : rooms) {
-        List<ChatMessage> messages = new ArrayList<>();
-        long after = 0;
-        HistoryPage page;
-        do {
-          page = store.read(room, PageRequest.after(after, 500));
-          messages.addAll(page.messages());
-          after = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).seq();
-        } while (page.more());
-        log.storeHolds(room, messages);
-      }
+      recordStore(store, rooms);
+    }
+  }
+
+  /** Records what {@code store} holds for {@code rooms}, to be checked too; leaves the store open. */
+  void recordStore(HistoryStore store, Collection<String> rooms) {
+    for (String room : rooms) {
+      List<ChatMessage> messages = new ArrayList<>();
+      long after = 0;
+      HistoryPage page;
+      do {
+        page = store.read(room, PageRequest.after(after, 500));
+        messages.addAll(page.messages());
+        after = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).seq();
+      } while (page.more());
+      log.storeHolds(room, messages);
     }
   }
 

@@ -22,14 +22,26 @@ final class Traffic implements AutoCloseable {
 
   private Traffic() {}
 
+  /** How a sender sends one message; {@link CheckedClient#send} unless a scenario says otherwise. */
+  @FunctionalInterface
+  interface Sending {
+    void send(CheckedClient sender, String room, int padding);
+  }
+
   /** Starts {@code senders} sending {@code padding}-character messages to {@code rooms}. */
   static Traffic start(List<CheckedClient> senders, List<String> rooms, long periodMillis, int padding) {
+    return start(senders, rooms, periodMillis, padding, CheckedClient::send);
+  }
+
+  /** As {@link #start(List, List, long, int)}, each message sent by {@code sending}. */
+  static Traffic start(List<CheckedClient> senders, List<String> rooms, long periodMillis, int padding,
+      Sending sending) {
     Traffic traffic = new Traffic();
     for (CheckedClient sender : senders) {
       traffic.timer.scheduleAtFixedRate(() -> {
         String room = rooms.get(ThreadLocalRandom.current().nextInt(rooms.size()));
         try {
-          sender.send(room, padding);
+          sending.send(sender, room, padding);
         } catch (RuntimeException e) {
           // recorded as the send's outcome; the traffic goes on
         }
