@@ -31,6 +31,7 @@ import dev.natter.chat.spi.cluster.SessionDirectory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -690,6 +691,23 @@ public final class ChatEngine implements ChatServer, ServerTransportListener {
     @Override
     public void userDisconnected(String userId) {
       run(() -> dropUser(userId, List.of()));
+    }
+
+    @Override
+    public void sessionsLost(Collection<String> sessionIds) {
+      List<String> lost = List.copyOf(sessionIds);
+      run(() -> {
+        for (String sessionId : lost) {
+          Session session = sessions.get(sessionId);
+          if (session != null) {
+            Connection connection = session.connection;
+            forget(session, List.of());
+            if (connection != null) {
+              connection.close(CloseCodes.GOING_AWAY, "session lost by the cluster");
+            }
+          }
+        }
+      });
     }
 
     @Override

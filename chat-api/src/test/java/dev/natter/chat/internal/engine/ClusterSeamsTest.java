@@ -274,6 +274,24 @@ class ClusterSeamsTest extends EngineTestSupport {
   }
 
   @Test
+  void sessionsTheClusterLostAreClosedWith1001AndForgottenWithoutAPresence() {
+    start();
+    FakeConnection alice = login("alice");
+    FakeConnection bob = login("bob");
+    join(alice, "general");
+    join(bob, "general");
+    alice.next(ServerFrame.PresenceEvent.class);
+    String bobsSession = opened.get(1).sessionId();
+
+    cluster.listener.sessionsLost(List.of(bobsSession, "not-a-session-of-this-node"));
+
+    assertThat(bob.awaitClose().code()).isEqualTo(CloseCodes.GOING_AWAY);
+    assertNothingElseSent(alice);
+    assertThat(followed).as("alice still follows the room").doesNotContain("-general");
+    assertThat(followed).as("bob had no other session here").endsWith("-@bob");
+  }
+
+  @Test
   void aUserDisconnectedByAnotherNodeIsClosedHereWith4003() {
     start();
     FakeConnection bob = login("bob");

@@ -5,6 +5,7 @@ import dev.natter.chat.spi.cluster.ClusterListener;
 import dev.natter.chat.spi.cluster.PresenceChange;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +27,7 @@ public final class RecordingClusterListener implements ClusterListener {
   private final Recorded<PresenceChange> presence = new Recorded<>("presence change");
   private final Recorded<String> takenOver = new Recorded<>("taken-over session");
   private final Recorded<String> disconnected = new Recorded<>("disconnected user");
+  private final Recorded<String> lost = new Recorded<>("lost session");
   private final Recorded<Boolean> catchUps = new Recorded<>("catch-up");
   private final Set<Thread> callbackThreads = ConcurrentHashMap.newKeySet();
 
@@ -54,6 +56,12 @@ public final class RecordingClusterListener implements ClusterListener {
   public void userDisconnected(String userId) {
     callbackThreads.add(Thread.currentThread());
     disconnected.add(userId);
+  }
+
+  @Override
+  public void sessionsLost(Collection<String> sessionIds) {
+    callbackThreads.add(Thread.currentThread());
+    sessionIds.forEach(lost::add);
   }
 
   @Override
@@ -92,6 +100,11 @@ public final class RecordingClusterListener implements ClusterListener {
     return disconnected.take(any -> true, timeout, "");
   }
 
+  /** The first session heard lost and not taken yet, waiting up to {@code timeout}. */
+  public String takeLost(Duration timeout) {
+    return lost.take(any -> true, timeout, "");
+  }
+
   /** Waits up to {@code timeout} for a catch-up not taken yet, and takes it. */
   public void takeCatchUp(Duration timeout) {
     catchUps.take(any -> true, timeout, "");
@@ -115,6 +128,11 @@ public final class RecordingClusterListener implements ClusterListener {
   /** Users heard disconnected and not taken, in the order heard. */
   public List<String> pendingDisconnected() {
     return disconnected.pending();
+  }
+
+  /** Sessions heard lost and not taken, in the order heard. */
+  public List<String> pendingLost() {
+    return lost.pending();
   }
 
   /** How many catch-ups were heard and not taken. */

@@ -55,11 +55,20 @@ import java.util.regex.Pattern;
  *       node claims it, every node catches up, and after the {@linkplain Builder#presenceGrace presence
  *       grace} the sessions not resumed elsewhere end (reason {@code disconnect}), announced once. A
  *       node that cannot renew its lease in time stops storing ({@link #checkWritable()}).
+ *   <li>Redis may lose its data (restarted without persistence): the node finds out at its next renewal,
+ *       or at its next directory call (which fails with {@code internal}), from the Redis incarnation
+ *       its scripts check. It then registers again its lease and the sessions it holds, with their rooms
+ *       and a membership version past any its replicas saw, announcing nothing; a lease later it tells
+ *       the listener to catch up, and the members of nodes that died meanwhile leave there. Mutes are
+ *       lost with the data.
+ *   <li>A node declared dead while alive (it could not renew for a lease, Redis kept its data) takes
+ *       back, at its next renewal, its sessions its reaper did not end yet; it reports those resumed
+ *       elsewhere ({@link ClusterListener#sessionTakenOver}) and those ended
+ *       ({@link ClusterListener#sessionsLost}), then catches up.
  * </ul>
  *
- * <p><b>Not built yet:</b> re-registering a node's sessions and memberships after Redis lost its data,
- * taking back (or closing) the sessions of a node that was reaped while alive, publishing the
- * {@code seq} tips a node could not publish, mutes cached on the nodes. See docs/cluster.md §4, §5, §9.
+ * <p><b>Not built yet:</b> publishing the {@code seq} tips a node could not publish, mutes cached on the
+ * nodes. See docs/cluster.md §4, §5, §9.
  *
  * <p>Thread-safe. {@link #start} once, then {@link #close} (idempotent).
  */
@@ -170,11 +179,25 @@ public final class RedisCluster implements Cluster {
     node.crash();
   }
 
+  /**
+   * Stops renewing the lease and claiming dead nodes while the connections stay, as a node cut from
+   * Redis (or frozen) for a while would: after a lease the other nodes declare it dead. For tests.
+   */
+  void pauseLease() {
+    node.pauseLease();
+  }
+
+  /** Renews at once (finding the lease gone if it was declared dead meanwhile), then as usual. For tests. */
+  void resumeLease() {
+    node.resumeLease();
+  }
+
   /** What the node did since {@link #start}, for diagnostics. */
   public Stats stats() {
     RedisNode.Stats stats = node.stats();
     return new Stats(stats.published(), stats.publishFailures(), stats.received(), stats.undecodable(),
-        stats.resubscriptions(), stats.claimed(), stats.reaped(), stats.leaseLost());
+        stats.resubscriptions(), stats.claimed(), stats.reaped(), stats.leaseLost(), stats.dataLosses(),
+        stats.sessionsLost(), stats.claimsWithdrawn());
   }
 
   /**
@@ -185,13 +208,20 @@ public final class RedisCluster implements Cluster {
    * @param received publications of other nodes handed to the listener
    * @param undecodable publications dropped because they could not be decoded
    * @param catchUps reconnects of the pub/sub connection after which the listener was told to catch up
+   *     (a lease later when Redis had lost its data)
    * @param nodesClaimed dead nodes this node claimed (it then reaps them)
    * @param nodesReaped dead nodes whose remaining sessions this node ended
-   * @param leaseLost renewals that found this node's lease gone (claimed after a silence, or Redis lost
-   *     its data); the node registered again
+   * @param leaseLost renewals that found this node's lease gone while Redis kept its data (it was claimed
+   *     after a silence); the node registered again and took back its sessions not ended meanwhile
+   * @param dataLosses times this node found that Redis had lost its data, and registered again its lease,
+   *     sessions and memberships
+   * @param sessionsLost sessions of this node that the cluster ended while the node could not renew its
+   *     lease; their connections were closed with 1001
+   * @param claimsWithdrawn dead nodes this node claimed that came back before their reaping: nothing ended
    */
   public record Stats(long published, long publishFailures, long received, long undecodable, long catchUps,
-      long nodesClaimed, long nodesReaped, long leaseLost) {}
+      long nodesClaimed, long nodesReaped, long leaseLost, long dataLosses, long sessionsLost,
+      long claimsWithdrawn) {}
 
   @Override
   public String toString() {

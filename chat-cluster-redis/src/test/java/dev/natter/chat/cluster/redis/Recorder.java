@@ -7,6 +7,7 @@ import dev.natter.chat.spi.cluster.ClusterListener;
 import dev.natter.chat.spi.cluster.PresenceChange;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -41,6 +42,11 @@ final class Recorder implements ClusterListener {
   @Override
   public void userDisconnected(String userId) {
     record("disconnected", userId);
+  }
+
+  @Override
+  public void sessionsLost(Collection<String> sessionIds) {
+    record("lost", List.copyOf(sessionIds));
   }
 
   @Override

@@ -56,7 +56,7 @@ class RedisFaultsTest {
 
   @Test
   void afterARestartTheNodesWorkAgainAndCatchUpOnceResubscribed() throws InterruptedException {
-    cluster = new TestCluster(REDIS);
+    cluster = new TestCluster(REDIS, builder -> builder.operationTimeout(Duration.ofMillis(200)).lease(Duration.ofSeconds(1)));
     RedisCluster n1 = cluster.node("n1");
     RedisCluster n2 = cluster.node("n2");
     n2.bus().follow("general");
@@ -64,10 +64,12 @@ class RedisFaultsTest {
 
     REDIS.restart();
 
-    // n2 catches up once its pub/sub connection is back and resubscribed.
+    // n2 catches up once its pub/sub connection is back and resubscribed: the restarted Redis is empty,
+    // so a lease after it registered again (RedisRecoveryTest).
     List<Event> events = cluster.events(n2).until(event -> event.kind().equals("catchUp"));
     assertThat(events).last().extracting(Event::thread).isEqualTo("natter-redis-n2-events");
     assertThat(n2.stats().catchUps()).isEqualTo(1);
+    assertThat(n2.stats().dataLosses()).isEqualTo(1);
     // n1's commands come back too, and its scripts are loaded into the new Redis on their first use.
     SessionDirectory.Opened opened = eventually(() -> n1.sessions().open(ANN, false, null));
     assertThat(opened.resumed()).isFalse();

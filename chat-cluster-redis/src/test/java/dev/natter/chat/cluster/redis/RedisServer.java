@@ -121,6 +121,23 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
   }
 
   /**
+   * Kills the server and keeps its port: Redis is down (connections are refused) until
+   * {@link #startAgain()}, which starts it empty on the same port.
+   */
+  public synchronized void stop() {
+    requireRunning();
+    kill();
+  }
+
+  /** Starts a {@linkplain #stop() stopped} server again on its port, empty; returns once it answers. */
+  public synchronized void startAgain() {
+    if (process != null) {
+      throw new IllegalStateException("already running on port " + port);
+    }
+    launch();
+  }
+
+  /**
    * Freezes the server with SIGSTOP: connections stay open and connecting still succeeds (the kernel
    * accepts), but nothing is answered until {@link #resume()}. Returns once the process is stopped.
    */

@@ -80,6 +80,28 @@ class RedisServerTest {
   }
 
   @Test
+  void aStoppedServerRefusesConnectionsUntilStartedAgainEmptyOnItsPort() {
+    RedisServer own = new RedisServer().start();
+    try (OwnedClient client = LettuceClients.create(own.uri(), COMMAND_TIMEOUT)) {
+      int port = own.port();
+      try (StatefulRedisConnection<String, String> connection = client.client().connect()) {
+        connection.sync().set("before-stop", "1");
+      }
+
+      own.stop();
+
+      assertThatThrownBy(() -> rawConnect(port)).isInstanceOf(ConnectException.class);
+      own.startAgain();
+      assertThat(own.port()).isEqualTo(port);
+      try (StatefulRedisConnection<String, String> connection = client.client().connect()) {
+        assertThat(connection.sync().get("before-stop")).isNull();
+      }
+    } finally {
+      own.close();
+    }
+  }
+
+  @Test
   void aCommandToAPausedServerTimesOutAndWorksAgainAfterResume() {
     try (StatefulRedisConnection<String, String> connection = redis.client().connect()) {
       RedisCommands<String, String> commands = connection.sync();

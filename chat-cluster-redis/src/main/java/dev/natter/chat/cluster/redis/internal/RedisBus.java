@@ -19,11 +19,13 @@ public final class RedisBus implements MessageBus {
   public void follow(String room) {
     Objects.requireNonNull(room, "room");
     node.subscribe(Channels.room(node.prefix(), room), "follow " + room);
+    node.holdings().follow(room);
   }
 
   @Override
   public void unfollow(String room) {
     if (room != null) {
+      node.holdings().unfollow(room);
       node.unsubscribe(Channels.room(node.prefix(), room));
     }
   }

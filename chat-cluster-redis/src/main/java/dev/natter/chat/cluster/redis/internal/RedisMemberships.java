@@ -32,8 +32,10 @@ public final class RedisMemberships implements MembershipDirectory {
     if ("ended".equals(Replies.string(reply, 0))) {
       throw ChatStatus.of(ChatStatus.Code.INTERNAL, "the session has ended").asException();
     }
-    return new Joined(Replies.users(Replies.list(reply, 3)), Replies.number(reply, 1),
+    Joined joined = new Joined(Replies.users(Replies.list(reply, 3)), Replies.number(reply, 1),
         Replies.change(Replies.list(reply, 2)));
+    node.holdings().joined(room, sessionId, joined.version());
+    return joined;
   }
 
   @Override
@@ -41,21 +43,32 @@ public final class RedisMemberships implements MembershipDirectory {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(reason, "reason");
-    return Replies.change(node.script("leave " + room, Scripts.Op.LEAVE, room, sessionId, reason.wireName()));
+    PresenceChange change = Replies.change(node.script("leave " + room, Scripts.Op.LEAVE, room, sessionId, reason.wireName()));
+    node.holdings().left(room, sessionId);
+    if (change != null) {
+      node.holdings().change(change);
+    }
+    return change;
   }
 
   @Override
   public PresenceChange kick(String room, String userId) {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(userId, "userId");
-    return Replies.change(node.script("kick from " + room, Scripts.Op.KICK, room, userId));
+    PresenceChange change = Replies.change(node.script("kick from " + room, Scripts.Op.KICK, room, userId));
+    if (change != null) {
+      node.holdings().change(change);
+    }
+    return change;
   }
 
   @Override
   public Snapshot members(String room) {
     Objects.requireNonNull(room, "room");
     List<Object> reply = node.script("read the members of " + room, Scripts.Op.MEMBERS, room);
-    return new Snapshot(Replies.users(Replies.list(reply, 1)), Replies.number(reply, 0));
+    Snapshot snapshot = new Snapshot(Replies.users(Replies.list(reply, 1)), Replies.number(reply, 0));
+    node.holdings().seen(room, snapshot.version());
+    return snapshot;
   }
 
   @Override

@@ -55,6 +55,8 @@ public final class RedisNode implements AutoCloseable {
   private static final int RESUBSCRIBE_ATTEMPTS = 10;
   /** The error of a script that started after its deadline ({@code common.lua}). */
   private static final String LATE = "NATTER_LATE";
+  /** The error of a script that found another Redis incarnation than the node's, or none ({@code common.lua}). */
+  private static final String LOST = "NATTER_LOST";
 
   private enum State { NEW, STARTING, STARTED, CLOSING, CLOSED }
 
@@ -66,6 +68,9 @@ public final class RedisNode implements AutoCloseable {
   private final Duration timeout;
   private final Lease lease;
   private final Scripts scripts = new Scripts();
+  private final Holdings holdings = new Holdings();
+  /** The Redis incarnation this node registered in (the key {@code incarnation}); "" before. */
+  private volatile String incarnation = "";
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
   // Set by start, before STARTED.
@@ -117,6 +122,21 @@ public final class RedisNode implements AutoCloseable {
 
   public String prefix() {
     return prefix;
+  }
+
+  /** What this node registered in Redis: the directories and the bus keep it up to date. */
+  Holdings holdings() {
+    return holdings;
+  }
+
+  /** The Redis incarnation this node registered in. */
+  String incarnation() {
+    return incarnation;
+  }
+
+  /** Registered (again) in this Redis incarnation: the scripts check it from now on. */
+  void incarnation(String incarnation) {
+    this.incarnation = Objects.requireNonNull(incarnation, "incarnation");
   }
 
   // ---- lifecycle ----
@@ -174,6 +194,16 @@ public final class RedisNode implements AutoCloseable {
     }
   }
 
+  /** Stops renewing the lease and claiming dead nodes, as a node cut from Redis for a while. For tests. */
+  public void pauseLease() {
+    lease.pause();
+  }
+
+  /** Renews the lease at once (or finds it gone, and recovers), and goes on renewing. For tests. */
+  public void resumeLease() {
+    lease.unpause();
+  }
+
   /** Stops as a crashed node would: no word to Redis, the lease expires. For tests. */
   public void crash() {
     if (state.compareAndSet(State.STARTED, State.CLOSED)) {
@@ -215,30 +245,50 @@ public final class RedisNode implements AutoCloseable {
    * @throws ChatException {@code internal} when Redis fails, times out or cannot be reached
    */
   List<Object> script(String what, Scripts.Op op, String... args) {
-    return script(commands(what), what, op, args);
+    return script(commands(what), incarnation, what, op, args);
+  }
+
+  /** {@link #script} in a Redis incarnation the node does not use yet: while it restores what it holds. */
+  List<Object> script(String incarnation, String what, Scripts.Op op, String... args) {
+    return script(commands(what), incarnation, what, op, args);
   }
 
   /** A script run while starting. */
   List<Object> startupScript(Scripts.Op op, String... args) {
-    return script(commands.sync(), "start", op, args);
+    return script(commands.sync(), incarnation, "start", op, args);
   }
 
-  private List<Object> script(RedisCommands<String, String> redis, String what, Scripts.Op op, String... args) {
-    String[] argv = new String[args.length + 3];
+  private List<Object> script(RedisCommands<String, String> redis, String incarnation, String what, Scripts.Op op,
+      String... args) {
+    String[] argv = new String[args.length + 4];
     argv[0] = prefix;
     argv[1] = instance;
     argv[2] = Long.toString(deadline());
+    argv[3] = op.checksIncarnation() ? incarnation : "";
     for (int i = 0; i < args.length; i++) {
-      argv[i + 3] = Objects.requireNonNull(args[i], "argument");
+      argv[i + 4] = Objects.requireNonNull(args[i], "argument");
     }
     try {
       return scripts.run(redis, op, argv);
     } catch (RuntimeException e) {
-      if (String.valueOf(e.getMessage()).contains(LATE)) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains(LATE)) {
         recalibrate(); // Redis was slow or paused, or its clock jumped
+      } else if (message.contains(LOST)) {
+        lease.recoverSoon(); // Redis lost its data: register again, and put back what this node holds
       }
       throw failed(what, e);
     }
+  }
+
+  /** Whether a failure, or one of its causes, is a script's finding that Redis lost its data. */
+  static boolean isLost(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (!(cause instanceof ChatException) && String.valueOf(cause.getMessage()).contains(LOST)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -307,7 +357,9 @@ public final class RedisNode implements AutoCloseable {
       return chat;
     }
     String why;
-    if (cause instanceof RedisCommandTimeoutException || cause instanceof TimeoutException
+    if (String.valueOf(cause.getMessage()).contains(LOST)) {
+      why = "Redis lost its data, and this node registers again";
+    } else if (cause instanceof RedisCommandTimeoutException || cause instanceof TimeoutException
         || String.valueOf(cause.getMessage()).contains(LATE)) {
       why = "Redis did not answer in time";
     } else if (cause instanceof RedisConnectionException
@@ -410,6 +462,7 @@ public final class RedisNode implements AutoCloseable {
     if (changes.isEmpty()) {
       return;
     }
+    changes.forEach(holdings::change);
     onEventThread(() -> {
       for (dev.natter.chat.spi.cluster.PresenceChange change : changes) {
         try {
@@ -417,6 +470,28 @@ public final class RedisNode implements AutoCloseable {
         } catch (RuntimeException e) {
           LOG.log(System.Logger.Level.WARNING, nodeId + ": the cluster listener failed on " + change, e);
         }
+      }
+    });
+  }
+
+  /** Tells this node's listener, on the event thread, that these sessions of its no longer exist. */
+  void sessionsLostLocally(List<String> sessionIds) {
+    onEventThread(() -> {
+      try {
+        listener.sessionsLost(sessionIds);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, nodeId + ": the cluster listener failed on lost sessions", e);
+      }
+    });
+  }
+
+  /** Tells this node's listener, on the event thread, that a session of its was resumed elsewhere. */
+  void takenOverLocally(String sessionId) {
+    onEventThread(() -> {
+      try {
+        listener.sessionTakenOver(sessionId);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, nodeId + ": the cluster listener failed on a takeover", e);
       }
     });
   }
@@ -430,7 +505,7 @@ public final class RedisNode implements AutoCloseable {
   /** The node's counters, for diagnostics and tests. */
   public Stats stats() {
     return new Stats(published.sum(), publishFailures.sum(), received.sum(), undecodable.sum(), resubscriptions.sum(),
-        lease.claimed(), lease.reaped(), lease.lost());
+        lease.claimed(), lease.reaped(), lease.lost(), lease.dataLosses(), lease.sessionsLost(), lease.withdrawn());
   }
 
   /**
@@ -443,10 +518,13 @@ public final class RedisNode implements AutoCloseable {
    * @param resubscriptions reconnects of the pub/sub connection after which the node caught up
    * @param claimed dead nodes this node claimed
    * @param reaped dead nodes this node reaped (their sessions ended)
-   * @param leaseLost renewals that found this node's lease gone
+   * @param leaseLost renewals that found this node's lease gone while Redis kept its data
+   * @param dataLosses times this node found that Redis had lost its data, and registered again what it holds
+   * @param sessionsLost sessions of this node that had ended while it could not renew its lease
+   * @param claimsWithdrawn dead nodes this node claimed that came back before it reaped them
    */
   public record Stats(long published, long publishFailures, long received, long undecodable, long resubscriptions,
-      long claimed, long reaped, long leaseLost) {}
+      long claimed, long reaped, long leaseLost, long dataLosses, long sessionsLost, long claimsWithdrawn) {}
 
   private StatefulRedisPubSubConnection<String, byte[]> pubsub(String what) {
     commands(what); // the state checks
@@ -498,10 +576,13 @@ public final class RedisNode implements AutoCloseable {
       if (frame instanceof BusFrame.Message m) {
         listener.messageArrived(m.message());
       } else if (frame instanceof BusFrame.Presence p) {
+        holdings.change(p.change());
         listener.presenceArrived(p.change());
       } else if (frame instanceof BusFrame.TakenOver t) {
+        holdings.forget(List.of(t.sessionId()));
         listener.sessionTakenOver(t.sessionId());
       } else if (frame instanceof BusFrame.Disconnected d) {
+        holdings.userEnded(d.userId());
         listener.userDisconnected(d.userId());
       } else if (frame instanceof BusFrame.NodeDied) {
         listener.catchUp();
@@ -513,8 +594,9 @@ public final class RedisNode implements AutoCloseable {
 
   /**
    * After the pub/sub connection came back: subscribes again to every followed channel (Lettuce does
-   * too; this waits for Redis' confirmation), then tells the listener to catch up on what the outage
-   * may have lost. Retried a few times while the connection settles.
+   * too; this waits for Redis' confirmation), then has the lease check Redis (did it lose its data, or
+   * this node's lease?) and tell the listener to catch up on what the outage may have lost. Retried a
+   * few times while the connection settles.
    */
   private void resubscribeAndCatchUp(int attempt) {
     if (state.get() != State.STARTED) {
@@ -539,11 +621,7 @@ public final class RedisNode implements AutoCloseable {
     }
     resubscriptions.increment();
     recalibrate(); // perhaps another Redis, with another clock
-    try {
-      listener.catchUp();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, nodeId + ": the cluster listener failed to catch up", e);
-    }
+    lease.afterReconnect();
   }
 
   private final class Receiver extends RedisPubSubAdapter<String, byte[]> {

@@ -3,11 +3,14 @@ package dev.natter.chat.cluster.redis.internal;
 import dev.natter.chat.ChatStatus;
 import dev.natter.chat.Presence;
 import dev.natter.chat.User;
+import dev.natter.chat.spi.cluster.PresenceChange;
 import dev.natter.chat.spi.cluster.SessionDirectory;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,14 +37,23 @@ public final class RedisSessions implements SessionDirectory {
     if ("name_taken".equals(Replies.string(reply, 0))) {
       throw ChatStatus.of(ChatStatus.Code.NAME_TAKEN, "the name " + user.name() + " is taken").asException();
     }
-    return new Opened(Replies.string(reply, 1), Replies.string(reply, 2), Replies.number(reply, 3) == 1,
-        new HashSet<>(Replies.strings(Replies.list(reply, 4))));
+    List<String> rooms = Replies.strings(Replies.list(reply, 4));
+    List<Object> versions = Replies.list(reply, 5);
+    Map<String, Long> joinedAt = new LinkedHashMap<>();
+    for (int i = 0; i < rooms.size(); i++) {
+      joinedAt.put(rooms.get(i), (Long) versions.get(i));
+    }
+    Opened opened = new Opened(Replies.string(reply, 1), Replies.string(reply, 2), Replies.number(reply, 3) == 1,
+        new HashSet<>(rooms));
+    node.holdings().opened(opened.sessionId(), opened.token(), user, joinedAt);
+    return opened;
   }
 
   @Override
   public boolean detach(String sessionId, String token) {
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(token, "token");
+    node.holdings().detaching(sessionId, token);
     return Replies.number(node.script("detach a session", Scripts.Op.DETACH, sessionId, token), 0) == 1;
   }
 
@@ -50,6 +62,7 @@ public final class RedisSessions implements SessionDirectory {
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(reason, "reason");
+    node.holdings().ending(sessionId, token);
     List<Object> reply = node.script("end a session", Scripts.Op.END, sessionId, token, reason.wireName());
     return ended(reply);
   }
@@ -57,7 +70,9 @@ public final class RedisSessions implements SessionDirectory {
   @Override
   public Ended disconnect(String userId) {
     Objects.requireNonNull(userId, "userId");
-    return ended(node.script("disconnect a user", Scripts.Op.DISCONNECT, userId));
+    Ended ended = ended(node.script("disconnect a user", Scripts.Op.DISCONNECT, userId));
+    node.holdings().userEnded(userId);
+    return ended;
   }
 
   @Override
@@ -72,9 +87,14 @@ public final class RedisSessions implements SessionDirectory {
     return Replies.users(node.script("list the online users", Scripts.Op.ONLINE));
   }
 
-  private static Ended ended(List<Object> reply) {
+  private Ended ended(List<Object> reply) {
     int ended = Math.toIntExact(Replies.number(reply, 0));
-    return ended == 0 ? Ended.NOTHING : new Ended(ended, Replies.changes(Replies.list(reply, 1)));
+    if (ended == 0) {
+      return Ended.NOTHING;
+    }
+    List<PresenceChange> changes = Replies.changes(Replies.list(reply, 1));
+    changes.forEach(node.holdings()::change);
+    return new Ended(ended, changes);
   }
 
   /** {@code bytes} random bytes, URL-safe base64 without padding. */

@@ -27,10 +27,19 @@ public final class Scripts {
 
   /** The operations. */
   public enum Op {
-    OPEN, DETACH, END, DISCONNECT, JOIN, LEAVE, KICK, MEMBERS, ONLINE, MUTE, REGISTER, RENEW, CLAIM, REAP, RELEASE;
+    OPEN, DETACH, END, DISCONNECT, JOIN, LEAVE, KICK, MEMBERS, ONLINE, MUTE, REGISTER, RENEW, CLAIM, REAP, RELEASE,
+    RECOVER, RESTORE;
 
     String file() {
       return name().toLowerCase(Locale.ROOT) + ".lua";
+    }
+
+    /**
+     * Whether the script runs only in the Redis incarnation the node knows (common.lua): all but those
+     * that learn it ({@code register}, {@code recover}) and the lease's release, harmless anywhere.
+     */
+    boolean checksIncarnation() {
+      return this != REGISTER && this != RECOVER && this != RELEASE;
     }
   }
 

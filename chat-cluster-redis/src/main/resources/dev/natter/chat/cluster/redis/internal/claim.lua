@@ -2,8 +2,8 @@
 -- reaper's claim expired in turn (the reaper died). Exactly one caller claims each: the script is atomic.
 -- A claimed node's attached sessions become detached (they wait for a resume elsewhere), and its death
 -- is announced on `ctl` so that every node catches up on what it may not have published.
--- ARGV[4] how long the claim holds, ms (the grace and a lease). Reply: {claimed instances}.
-local claimMs = tonumber(ARGV[4])
+-- ARGV[5] how long the claim holds, ms (the grace and a lease). Reply: {claimed instances}.
+local claimMs = tonumber(ARGV[5])
 local claimed = {}
 for _, instance in ipairs(redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', '(' .. ms(NOW_MS))) do
   -- Never itself: a node that runs this is alive, and its next renewal extends its lease.

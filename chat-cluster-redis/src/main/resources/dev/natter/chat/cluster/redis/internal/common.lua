@@ -1,9 +1,13 @@
 -- Shared by every script of RedisCluster: Scripts.java prepends it to each one. Each script runs
 -- atomically, reads and changes the keys of docs/cluster.md §5 under the prefix ARGV[1] on behalf of
--- the node instance ARGV[2] (node id '.' incarnation), and publishes what other nodes must hear in the same step. ARGV[3] is its deadline in
--- Redis' clock (microseconds): a script that starts later does nothing and fails, because its caller
--- has given up and reported the failure (a paused Redis runs the commands it queued when it goes
--- on). Its own arguments start at ARGV[4].
+-- the node instance ARGV[2] (node id '.' incarnation), and publishes what other nodes must hear in the
+-- same step. ARGV[3] is its deadline in Redis' clock (microseconds): a script that starts later does
+-- nothing and fails, because its caller has given up and reported the failure (a paused Redis runs the
+-- commands it queued when it goes on). ARGV[4] is the Redis incarnation the node knows (the value of
+-- the key `incarnation` when it registered): a script finding another one, or none, does nothing and
+-- fails with NATTER_LOST, because Redis lost its data since and the node must register again first
+-- (docs/cluster.md §9); '' skips the check (register, recover, release). Its own arguments start at
+-- ARGV[5].
 --
 -- The keys are computed here rather than passed in KEYS: the cluster runs on one Redis (not Redis
 -- Cluster), where a script may touch any key.
@@ -14,6 +18,9 @@ local NODE = ARGV[2]
 local clock = redis.call('TIME')
 if tonumber(clock[1]) * 1000000 + tonumber(clock[2]) > tonumber(ARGV[3]) then
   return redis.error_reply('NATTER_LATE the caller gave up on this script')
+end
+if ARGV[4] ~= '' and redis.call('GET', P .. 'incarnation') ~= ARGV[4] then
+  return redis.error_reply('NATTER_LOST Redis lost its data: this node must register again')
 end
 -- Redis' clock in milliseconds, for the leases.
 local NOW_MS = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)

@@ -1,6 +1,6 @@
 -- disconnect: ends every session of a user (reason 'kicked'), then tells the user's channel.
--- ARGV[4] user id. Reply: {ended, {changes}}.
-local userId = ARGV[4]
+-- ARGV[5] user id. Reply: {ended, {changes}}.
+local userId = ARGV[5]
 local ids = sessionsOf(userId)
 local changes = {}
 for _, sessionId in ipairs(ids) do

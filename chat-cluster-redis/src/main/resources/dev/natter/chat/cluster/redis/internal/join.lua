@@ -1,7 +1,7 @@
 -- join: puts a session in a room, idempotent per session.
--- ARGV[4] room, [5] session id, [6] user id, [7] user name.
+-- ARGV[5] room, [6] session id, [7] user id, [8] user name.
 -- Reply: {'joined', version, change or {}, {id, name, id, name, ...}} or {'ended'}.
-local room, sessionId, userId, name = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local room, sessionId, userId, name = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local key = P .. 'sess:' .. sessionId
 if redis.call('EXISTS', key) == 0 then
   return {'ended'}

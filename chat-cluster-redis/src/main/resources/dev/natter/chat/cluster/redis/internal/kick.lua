@@ -1,6 +1,6 @@
 -- kick: takes every session of a user out of a room, reason 'kicked'.
--- ARGV[4] room, [5] user id. Reply: the change, or {} when the user was not a member.
-local room, userId = ARGV[4], ARGV[5]
+-- ARGV[5] room, [6] user id. Reply: the change, or {} when the user was not a member.
+local room, userId = ARGV[5], ARGV[6]
 local name = redis.call('HGET', P .. 'm:' .. room, userId)
 if not name then
   return {}

@@ -1,6 +1,6 @@
 -- leave: takes a session out of a room, idempotent per session.
--- ARGV[4] room, [5] session id, [6] the reason. Reply: the change, or {} when the user is still in.
-local room, sessionId, reason = ARGV[4], ARGV[5], ARGV[6]
+-- ARGV[5] room, [6] session id, [7] the reason. Reply: the change, or {} when the user is still in.
+local room, sessionId, reason = ARGV[5], ARGV[6], ARGV[7]
 local s = redis.call('HMGET', P .. 'sess:' .. sessionId, 'user', 'name')
 if not s[1] then
   return {}

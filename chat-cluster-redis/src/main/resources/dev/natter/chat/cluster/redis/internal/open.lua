@@ -1,8 +1,9 @@
 -- open: resumes the session of a token when it is the same user's, otherwise opens a new session.
--- ARGV[4] user id, [5] user name, [6] exclusive ('1' or '0'), [7] resume token ('' for none),
--- [8] the new token, [9] the new session's id.
--- Reply: {'opened', session id, token, resumed (0 or 1), {rooms}} or {'name_taken'}.
-local userId, name, exclusive, resumeToken, token, newId = ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+-- ARGV[5] user id, [6] user name, [7] exclusive ('1' or '0'), [8] resume token ('' for none),
+-- [9] the new token, [10] the new session's id.
+-- Reply: {'opened', session id, token, resumed (0 or 1), {rooms}, {their membership versions}} or
+-- {'name_taken'}.
+local userId, name, exclusive, resumeToken, token, newId = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
 redis.call('HSET', P .. 'users', userId, name)
 
 if resumeToken ~= '' then
@@ -22,7 +23,12 @@ if resumeToken ~= '' then
         redis.call('SADD', P .. 'node:' .. NODE .. ':sessions', sessionId)
         redis.call('PUBLISH', P .. 'n:' .. s[2], frame(KIND_TAKEN_OVER, str(sessionId)))
       end
-      return {'opened', sessionId, token, 1, redis.call('SMEMBERS', key .. ':rooms')}
+      local rooms = redis.call('SMEMBERS', key .. ':rooms')
+      local versions = {}
+      for r, room in ipairs(rooms) do
+        versions[r] = tonumber(redis.call('GET', P .. 'mv:' .. room) or '0')
+      end
+      return {'opened', sessionId, token, 1, rooms, versions}
     end
   end
 end
@@ -40,4 +46,4 @@ redis.call('SET', P .. 'tok:' .. token, newId)
 redis.call('SADD', P .. 'user:' .. userId .. ':sessions', newId)
 redis.call('SADD', P .. 'node:' .. NODE .. ':sessions', newId)
 online(userId, 1)
-return {'opened', newId, token, 0, {}}
+return {'opened', newId, token, 0, {}, {}}

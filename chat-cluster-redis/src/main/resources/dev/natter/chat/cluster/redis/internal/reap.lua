@@ -1,7 +1,12 @@
 -- reap: ends the sessions a dead node instance still owns (reason 'disconnect'), once their grace is
--- over, and forgets the node. Sessions resumed elsewhere meanwhile have another owner and stay.
--- ARGV[4] the dead instance. Reply: {ended, {changes}}.
-local dead = ARGV[4]
+-- over, and forgets the node. Sessions resumed elsewhere meanwhile have another owner and stay. Nothing
+-- happens when the claim was withdrawn: the node was alive after all and took its sessions back
+-- (recover.lua), or another reaper finished first.
+-- ARGV[5] the dead instance. Reply: {ended, {changes}}, or {-1, {}} when the claim was withdrawn.
+local dead = ARGV[5]
+if not redis.call('ZSCORE', P .. 'reaping', dead) then
+  return {-1, {}}
+end
 local ids = redis.call('SMEMBERS', P .. 'node:' .. dead .. ':sessions')
 local order = {}
 for _, id in ipairs(ids) do
