@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,16 +85,11 @@ class RedisRestartedIT {
    * their sessions are gone with Redis' data, so they start fresh ones and rejoin with their cursors.
    * Each must then be served like everyone else.
    *
-   * <p>Fails today: the first join on a node that already follows the room is refused with
-   * {@code forbidden} ("removed from alpha while joining"). The room's membership version
-   * ({@code mv:{room}}) restarted at 1 with Redis' data, below the version the node's replica had
-   * applied, so the engine takes the directory's answer for an old one that a later change (a kick)
-   * overtook. Needs what docs/cluster.md §9 plans for "Redis restarted empty" (the nodes re-register
-   * their sessions and memberships and rebase their replicas), being built in chat-cluster-redis.
+   * <p>What it guards: the room's membership version ({@code mv:{room}}) restarts with Redis' data; the
+   * nodes put back what they hold with versions above any their replicas applied (docs/cluster.md §5),
+   * or a join on a node that follows the room would be refused as overtaken by a later change.
    */
   @Test
-  @Disabled("needs the re-registration after Redis lost its data (docs/cluster.md §9), not built yet:"
-      + " joins on a node that follows the room are refused with forbidden")
   void clientsThatJoinAfterRedisRestartedEmptyAreServedLikeTheOthers(@TempDir Path dir) throws Exception {
     try (ClusterNodes cluster = ClusterNodes.start(dir, POSTGRES, REDIS, GRACE, List.of("n1", "n2", "n3"));
         Scenario scenario = new Scenario();
