@@ -39,6 +39,26 @@ class RedisFaultsTest {
   }
 
   @Test
+  void whileRedisDoesNotAnswerTheMutesLastKnownDecideSoSendsGoOn() {
+    cluster = new TestCluster(REDIS, builder -> builder.operationTimeout(Duration.ofMillis(200)));
+    RedisCluster n1 = cluster.node("n1");
+    RedisCluster n2 = cluster.node("n2");
+    n2.memberships().mute("alpha", "ann", true);
+    assertThat(n1.memberships().isMuted("alpha", "ann")).as("read in Redis").isTrue();
+
+    REDIS.pause();
+    try {
+      assertThat(n1.memberships().isMuted("alpha", "ann")).as("known here").isTrue();
+      assertThat(n1.memberships().isMuted("alpha", "bob")).isFalse();
+      assertThat(n2.memberships().isMuted("alpha", "ann")).as("the node that muted").isTrue();
+    } finally {
+      REDIS.resume();
+    }
+    n2.memberships().mute("alpha", "ann", false);
+    assertThat(n1.memberships().isMuted("alpha", "ann")).isFalse();
+  }
+
+  @Test
   void aRedisThatForgotTheScriptsGetsThemAgain() {
     cluster = new TestCluster(REDIS);
     RedisCluster n1 = cluster.node("n1");
@@ -105,7 +125,7 @@ class RedisFaultsTest {
       assertInternal(() -> n1.memberships().members("alpha"));
       assertInternal(() -> n1.memberships().memberCounts());
       assertInternal(() -> n1.memberships().mute("alpha", "ann", true));
-      assertInternal(() -> n1.memberships().isMuted("alpha", "ann"));
+      assertThat(n1.memberships().isMuted("alpha", "ann")).as("answered from the mutes known here").isFalse();
       assertInternal(() -> n1.bus().follow("alpha"));
       assertInternal(() -> n1.bus().followUser("ann"));
       n1.bus().unfollow("alpha");

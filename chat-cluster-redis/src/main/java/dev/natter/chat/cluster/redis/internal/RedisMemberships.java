@@ -1,14 +1,19 @@
 package dev.natter.chat.cluster.redis.internal;
 
+import dev.natter.chat.ChatException;
 import dev.natter.chat.ChatStatus;
 import dev.natter.chat.Presence;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.cluster.MembershipDirectory;
 import dev.natter.chat.spi.cluster.PresenceChange;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link MembershipDirectory} over Redis: joins, leaves and kicks are scripts that also bump the
@@ -17,7 +22,16 @@ import java.util.TreeMap;
  * in-memory {@code MemoryDirectory}. Not an API.
  */
 public final class RedisMemberships implements MembershipDirectory {
+  /** How often, at most, a read of one mute also rereads them all, for the fallback below. */
+  private static final long MUTES_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final RedisNode node;
+  /**
+   * Every mute as last read in full, with this node's own changes since: what answers {@link #isMuted}
+   * while Redis does not, so that sends keep working through a short outage (docs/cluster.md §9).
+   */
+  private volatile Set<String> lastKnownMutes = Set.of();
+  private final AtomicLong lastMutesRead = new AtomicLong(System.nanoTime() - MUTES_REFRESH_NANOS);
 
   public RedisMemberships(RedisNode node) {
     this.node = node;
@@ -90,14 +104,45 @@ public final class RedisMemberships implements MembershipDirectory {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(userId, "userId");
     node.script(muted ? "mute" : "unmute", Scripts.Op.MUTE, room, userId, muted ? "1" : "0");
+    Set<String> known = new HashSet<>(lastKnownMutes);
+    if (muted) {
+      known.add(Keys.mute(room, userId));
+    } else {
+      known.remove(Keys.mute(room, userId));
+    }
+    lastKnownMutes = Set.copyOf(known);
   }
 
+  /**
+   * Reads Redis; when Redis does not answer, the mutes last known here decide rather than failing the
+   * send: a mute set elsewhere during the outage takes effect once Redis answers again.
+   */
   @Override
   public boolean isMuted(String room, String userId) {
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(userId, "userId");
-    return node.command("read the mutes",
-        redis -> redis.sismember(Keys.mutes(node.prefix()), Keys.mute(room, userId)));
+    String member = Keys.mute(room, userId);
+    try {
+      boolean muted = node.command("read the mutes", redis -> redis.sismember(Keys.mutes(node.prefix()), member));
+      rereadMutesNowAndThen();
+      return muted;
+    } catch (ChatException unreachable) {
+      return lastKnownMutes.contains(member);
+    }
+  }
+
+  // At most once a second, on the send path that just reached Redis: the full set, for the fallback.
+  private void rereadMutesNowAndThen() {
+    long last = lastMutesRead.get();
+    long now = System.nanoTime();
+    if (now - last < MUTES_REFRESH_NANOS || !lastMutesRead.compareAndSet(last, now)) {
+      return;
+    }
+    try {
+      lastKnownMutes = Set.copyOf(node.command("read the mutes", redis -> redis.smembers(Keys.mutes(node.prefix()))));
+    } catch (ChatException unreachable) {
+      // the next read tries again
+    }
   }
 
   @Override
