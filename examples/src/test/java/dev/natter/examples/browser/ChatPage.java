@@ -19,6 +19,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
@@ -165,9 +166,23 @@ public final class ChatPage {
 
   /** Switches to a joined room by its entry in the room list. */
   public ChatPage openRoom(String room) {
-    driver.findElement(By.cssSelector("[data-testid=room][data-joined=true][data-room='" + room + "']")).click();
+    click("#" + room + " in the room list",
+        By.cssSelector("[data-testid=room][data-joined=true][data-room='" + room + "']"));
     await("#" + room + " shown", d -> room.equals(currentConversation()));
     return this;
+  }
+
+  // The page redraws its lists whenever a count changes: an entry found a moment before may be replaced
+  // by the time it is clicked. Find and click again until a click lands on the entry shown.
+  private void click(String what, By entry) {
+    await(what + " clicked", d -> {
+      try {
+        d.findElement(entry).click();
+        return true;
+      } catch (StaleElementReferenceException redrawn) {
+        return false;
+      }
+    });
   }
 
   /** The user ids in the member list of the current conversation, as listed. */
@@ -188,7 +203,7 @@ public final class ChatPage {
   /** Clicks a member in the member list: opens the direct conversation with them. */
   public ChatPage clickMember(String userId) {
     await("member " + userId + " listed", d -> members().contains(userId));
-    driver.findElement(By.cssSelector("#member-list [data-testid=member][data-user-id='" + userId + "']")).click();
+    click("member " + userId, By.cssSelector("#member-list [data-testid=member][data-user-id='" + userId + "']"));
     await("the direct conversation with " + userId,
         d -> Objects.toString(currentConversation(), "").startsWith("dm:"));
     return awaitInChat();
@@ -220,7 +235,8 @@ public final class ChatPage {
 
   /** Opens the direct conversation with this user from the direct-message list. */
   public ChatPage openDirect(String userId) {
-    driver.findElement(By.cssSelector("[data-testid=direct][data-user-id='" + userId + "']")).click();
+    click("the direct conversation with " + userId + " in the list",
+        By.cssSelector("[data-testid=direct][data-user-id='" + userId + "']"));
     await("the direct conversation with " + userId,
         d -> Objects.toString(currentConversation(), "").startsWith("dm:"));
     return this;
