@@ -24,8 +24,11 @@ final class Room {
   final ReentrantLock lock = new ReentrantLock();
   final ReentrantLock followLock = new ReentrantLock();
 
-  /** Whether this node follows the room on the bus. Guarded by {@link #followLock}. */
-  boolean followed;
+  /**
+   * Whether this node follows the room on the bus. Written under {@link #followLock}; volatile for the
+   * catch-up, which only reads it.
+   */
+  volatile boolean followed;
   /** Joins between their follow and their local add. Guarded by {@link #followLock}. */
   int joinsUnderWay;
 
