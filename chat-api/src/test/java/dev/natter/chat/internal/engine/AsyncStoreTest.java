@@ -8,6 +8,7 @@ import dev.natter.chat.ChatServerListener;
 import dev.natter.chat.ChatStatus.Code;
 import dev.natter.chat.spi.ClientFrame;
 import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.tck.ForwardingStore;
 import dev.natter.chat.spi.ServerFrame;
 import java.util.ArrayDeque;
 import java.util.Deque;

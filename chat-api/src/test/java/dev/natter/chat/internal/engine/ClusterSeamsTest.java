@@ -12,6 +12,7 @@ import dev.natter.chat.User;
 import dev.natter.chat.spi.ClientFrame;
 import dev.natter.chat.spi.CloseCodes;
 import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.tck.ForwardingStore;
 import dev.natter.chat.spi.ServerFrame;
 import dev.natter.chat.spi.cluster.MembershipDirectory;
 import dev.natter.chat.spi.cluster.PresenceChange;

@@ -7,6 +7,7 @@ import dev.natter.chat.HistoryPage;
 import dev.natter.chat.PageRequest;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.tck.ForwardingStore;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -10,6 +10,7 @@ import dev.natter.chat.PageRequest;
 import dev.natter.chat.User;
 import dev.natter.chat.spi.ClientFrame;
 import dev.natter.chat.spi.HistoryStore;
+import dev.natter.chat.tck.ForwardingStore;
 import dev.natter.chat.spi.ServerFrame;
 import java.time.Duration;
 import java.time.Instant;

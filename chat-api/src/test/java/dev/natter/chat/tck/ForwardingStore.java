@@ -1,4 +1,4 @@
-package dev.natter.chat.internal.engine;
+package dev.natter.chat.tck;
 
 import dev.natter.chat.ChatMessage;
 import dev.natter.chat.DirectConversation;
@@ -14,10 +14,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** A store that hands every call to another; a test overrides what it watches or breaks. */
-class ForwardingStore implements HistoryStore {
-  final HistoryStore delegate;
+public class ForwardingStore implements HistoryStore {
+  /** The store every call goes to. */
+  protected final HistoryStore delegate;
 
-  ForwardingStore(HistoryStore delegate) {
+  /** Forwards to {@code delegate}. */
+  public ForwardingStore(HistoryStore delegate) {
     this.delegate = delegate;
   }
 
